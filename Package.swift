@@ -1,0 +1,36 @@
+// swift-tools-version:6.1
+import PackageDescription
+
+// Data flows one way: raster → perception → engine → store → ingest/CLI.
+// Each stage is one module and imports only the stages before it.
+// C libraries live in thin system-library targets, used only by the module that owns them.
+
+let package = Package(
+    name: "qzoom",
+    platforms: [.macOS(.v14)],
+    products: [
+        .executable(name: "qzoom", targets: ["qzoom"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+    ],
+    targets: [
+        // C libraries
+        .systemLibrary(name: "CPoppler", pkgConfig: "poppler-glib",
+                       providers: [.apt(["libpoppler-glib-dev", "libcairo2-dev"])]),
+        .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
+        .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
+        .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+
+        // Stages
+        .target(name: "QZoomCore"),
+        .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
+        .executableTarget(name: "qzoom", dependencies: [
+            "QZoomCore", "Raster",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ]),
+
+        // Tests
+        .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+    ]
+)

@@ -1,0 +1,10 @@
+import ArgumentParser
+
+@main
+struct QZoomCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "qzoom",
+        abstract: "Query-aware coarse-to-fine document processing.",
+        subcommands: []
+    )
+}
