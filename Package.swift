@@ -25,6 +25,7 @@ let package = Package(
         // Stages
         .target(name: "QZoomCore"),
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
+        .target(name: "Perception", dependencies: ["QZoomCore"]),
         .executableTarget(name: "qzoom", dependencies: [
             "QZoomCore", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -32,5 +33,7 @@ let package = Package(
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+        // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
+        .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),
     ]
 )
