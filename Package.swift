@@ -21,11 +21,13 @@ let package = Package(
         .systemLibrary(name: "CTIFF", pkgConfig: "libtiff-4", providers: [.apt(["libtiff-dev"])]),
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
 
         // Stages
         .target(name: "QZoomCore"),
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
-        .target(name: "Perception", dependencies: ["QZoomCore"]),
+        .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"]),
+        .target(name: "Perception", dependencies: ["QZoomCore", "NeuralRuntime"]),
         .executableTarget(name: "qzoom", dependencies: [
             "QZoomCore", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
