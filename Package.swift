@@ -35,6 +35,8 @@ let package = Package(
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+        // The C libraries are used directly only to make fixtures (cairo PDFs, exotic PNGs).
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "QZoomCore", "CPoppler", "CTIFF", "CPNG"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),
     ]
