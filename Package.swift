@@ -10,6 +10,7 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "qzoom", targets: ["qzoom"]),
+        .executable(name: "raster-benchmark", targets: ["raster-benchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
@@ -32,6 +33,10 @@ let package = Package(
             "QZoomCore", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
+
+        // Benchmarks
+        .executableTarget(name: "raster-benchmark", dependencies: ["Raster", "QZoomCore", "CPoppler"],
+                          path: "Benchmarks/RasterBenchmark"),
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),

@@ -105,6 +105,29 @@ import Testing
         #expect(isClose(found, Rect(x: 80, y: 300, width: 20, height: 50), tolerance: 0.5), "\(String(describing: found))")
     }
 
+    /// Proves a page that is one big image is drawn whole once per scale and its regions are cut
+    /// from the kept pixels, landing where their page coordinates say; text pages are drawn per region.
+    @Test func scannedPagesAreDrawnOnceForManyRegions() throws {
+        let url = scratch.url("scanned.pdf")
+        PDFFixtures.drawScannedLetter(to: url)
+        let scanned = try #require(try openDocument(at: url) as? PDFDocument)
+        let around = Rect(x: 50, y: 100, width: 300, height: 150)
+        for offset in [0.0, 10, 20] {
+            let found = try scanned.render(page: 1, region: around.offsetBy(dx: offset), scale: 3).darkBounds()
+            #expect(isClose(found, rectangle, tolerance: 1), "\(String(describing: found))")
+        }
+        #expect(scanned.drawCount == 1)
+        _ = try scanned.render(page: 1, region: around, scale: 1)  // coarser: cut from the kept pixels
+        #expect(scanned.drawCount == 1)
+        _ = try scanned.render(page: 1, region: around, scale: 4)  // finer: drawn again
+        #expect(scanned.drawCount == 2)
+
+        let text = try #require(try openDocument(at: letter) as? PDFDocument)
+        _ = try text.render(page: 1, region: around, scale: 3)
+        _ = try text.render(page: 1, region: around.offsetBy(dx: 10), scale: 3)
+        #expect(text.drawCount == 2)
+    }
+
     /// Proves a password-protected PDF is a clear `encrypted` error, while a PDF with only an owner
     /// password (anyone may open it) renders.
     @Test func encryptedPDFs() throws {

@@ -35,6 +35,29 @@ enum PDFFixtures {
         return (textOrigin.x + extents.x_bearing, textOrigin.y + extents.y_bearing, extents.width, extents.height)
     }
 
+    /// A "scanned" US-letter page: one 2-pixels-per-point gray image filling the page, with the
+    /// black rectangle painted into the image's pixels.
+    static func drawScannedLetter(to url: URL) {
+        let scan = cairo_image_surface_create(CAIRO_FORMAT_RGB24, Int32(letter.width * 2), Int32(letter.height * 2))
+        let pixels = cairo_create(scan)
+        cairo_set_source_rgb(pixels, 0.97, 0.97, 0.97)
+        cairo_paint(pixels)
+        cairo_set_source_rgb(pixels, 0, 0, 0)
+        cairo_rectangle(pixels, rectangle.x * 2, rectangle.y * 2, rectangle.width * 2, rectangle.height * 2)
+        cairo_fill(pixels)
+        cairo_destroy(pixels)
+        let surface = cairo_pdf_surface_create(url.path, letter.width, letter.height)
+        let cairo = cairo_create(surface)
+        cairo_scale(cairo, 0.5, 0.5)
+        cairo_set_source_surface(cairo, scan, 0, 0)
+        cairo_paint(cairo)
+        cairo_show_page(cairo)
+        cairo_destroy(cairo)
+        cairo_surface_finish(surface)
+        cairo_surface_destroy(surface)
+        cairo_surface_destroy(scan)
+    }
+
     /// A one-page PDF written by hand: a black rectangle at `rectangle` in PDF user space
     /// (origin bottom-left, y up), with the given media box, optional crop box and /Rotate.
     static func handWritten(mediaBox: [Double], cropBox: [Double]? = nil, rotate: Int = 0,

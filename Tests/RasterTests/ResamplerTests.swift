@@ -13,7 +13,7 @@ import Testing
     static func render(_ bitmap: RasterBitmap, region: Rect? = nil, scale: Double, verticalPixelsPerUnit: Double = 1) throws -> PageImage {
         let page = Rect(x: 0, y: 0, width: Double(bitmap.width), height: Double(bitmap.height) / verticalPixelsPerUnit)
         let plan = try RenderPlan(page: page, region: region, scale: scale, limits: RasterLimits())
-        return Resampler.render(bitmap, verticalPixelsPerUnit: verticalPixelsPerUnit, plan: plan)
+        return Resampler.render(bitmap, pixelsPerUnitX: 1, pixelsPerUnitY: verticalPixelsPerUnit, plan: plan)
     }
 
     /// Proves shrinking averages areas: one-pixel black and white stripes halved become even gray,
