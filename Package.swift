@@ -42,6 +42,8 @@ let package = Package(
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
         // The C libraries are used directly only to make fixtures (cairo PDFs, exotic PNGs).
         .testTarget(name: "RasterTests", dependencies: ["Raster", "QZoomCore", "CPoppler", "CTIFF", "CPNG"]),
+        // Runs the built qzoom binary.
+        .testTarget(name: "QZoomCLITests", dependencies: ["qzoom", "Raster", "QZoomCore"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),
     ]
