@@ -10,7 +10,6 @@ let package = Package(
     platforms: [.macOS(.v14)],
     products: [
         .executable(name: "qzoom", targets: ["qzoom"]),
-        .executable(name: "raster-benchmark", targets: ["raster-benchmark"]),
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
