@@ -20,9 +20,9 @@ def box(x0, y0, x1, y1):
 class Span:
     """A drawn string; `part` gives the box of a substring (no kerning, so advances add up)."""
 
-    def __init__(self, record, x0, baseline, font_name, ascent, descent):
+    def __init__(self, record, x0, baseline, font_name, size, ascent, descent):
         self.record, self.x0, self.baseline = record, x0, baseline
-        self._font, self._ascent, self._descent = font_name, ascent, descent
+        self._font, self._size, self._ascent, self._descent = font_name, size, ascent, descent
 
     @property
     def text(self):
@@ -38,9 +38,8 @@ class Span:
 
     def part(self, sub):
         start = self.text.rindex(sub)
-        size = self.record["size"]
-        x0 = self.x0 + stringWidth(self.text[:start], self._font, size)
-        x1 = x0 + stringWidth(sub, self._font, size)
+        x0 = self.x0 + stringWidth(self.text[:start], self._font, self._size)
+        x1 = x0 + stringWidth(sub, self._font, self._size)
         return box(x0, self.baseline - self._ascent, x1, self.baseline + self._descent)
 
     @property
@@ -69,9 +68,9 @@ class Surface:
         c.setFillColorRGB(*color)
         c.drawString(x0, self.height - baseline, s)
         record = {"page": self.page, "text": s, "box": box(x0, baseline - ascent, x0 + width, baseline + descent),
-                  "font": f"{family} {style}", "size": size}
+                  "font": f"{family} {style}", "size": round(size, 2)}
         self.lines.append(record)
-        return Span(record, x0, baseline, face.fontName, ascent, descent)
+        return Span(record, x0, baseline, face.fontName, size, ascent, descent)
 
     def width_of(self, s, family, size, style="regular"):
         return stringWidth(s, fonts.font(family, style).fontName, size)

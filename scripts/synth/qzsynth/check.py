@@ -211,7 +211,7 @@ def check_file(report, name, truth, path):
 # ---------------------------------------------------------------------------------------------
 
 def run(out=None):
-    from .__main__ import MIN_SMALL_SIZE, generate, make_one     # the CLI module imports this one
+    from .__main__ import generate, make_one                     # the CLI module imports this one
     report = Report()
     with tempfile.TemporaryDirectory() as tmp:
         root = Path(out) if out else Path(tmp)
@@ -224,7 +224,7 @@ def run(out=None):
             same = all((a / f).read_bytes() == (b / f).read_bytes() for f in (e["file"], e["truth"]))
             report.expect(same, f"{e['name']}: same bytes on a second run")
             truth = json.loads((a / e["truth"]).read_text())
-            pdf, point_truth = document.build(SEED, i, kind, fmt, MIN_SMALL_SIZE.get(fmt), layout)
+            pdf, point_truth = document.build(SEED, i, kind, fmt, layout=layout)
             pdf_path = b / f"{e['name']}.points.pdf"
             pdf_path.write_bytes(pdf)
             check_text(report, e["name"], point_truth, pdf_path)

@@ -81,14 +81,20 @@ def _draw(ctx, draw_seed, layout):
     return s, spans, small, small_lines, body_end + 6 < foot_top
 
 
-def build(seed, index, kind, fmt, min_small_size=None, layout=None):
+SMALL_SIZES = (5, 5.5, 6, 6.5, 7)
+# A 200×100 dpi fax cannot carry 5 pt print legibly even at its own resolution.
+MIN_SMALL_SIZE = {"fax": 6.5}
+
+
+def build(seed, index, kind, fmt, small_sizes=SMALL_SIZES, layout=None):
     """The PDF bytes and ground truth (in points) of document `index` under `seed`; `layout` forces an
     invoice layout (the self-check uses it to cover all of them)."""
     rng = random.Random(f"qzsynth/{seed}/{index}")
     ctx = invoice.content(rng) if kind == "invoice" else form.content(rng)
     if fmt in ("png", "jpeg"):
         ctx["pages"] = 1                     # single-image formats hold one page
-    ctx["min_small_size"] = min_small_size
+    floor = MIN_SMALL_SIZE.get(fmt, 0)
+    ctx["small_sizes"] = tuple(s for s in small_sizes if s >= floor) or (max(floor, *small_sizes),)
     drawn = rng.choice(sorted(layouts.LAYOUTS)) if kind == "invoice" else ("boxed" if ctx["boxed"] else "lined")
     layout = layout or drawn
     draw_seed = f"qzsynth/{seed}/{index}/draw"
@@ -108,7 +114,8 @@ def build(seed, index, kind, fmt, min_small_size=None, layout=None):
         "unit": "point",
         "pages": [{"page": p, "width": round(s.width, 3), "height": round(s.height, 3), "units_per_inch": [72, 72]}
                   for p in range(1, ctx["pages"] + 1)],
-        "fonts": {"body": ctx["body"], "small_print": small["font"]},
+        "fonts": {"body": ctx["body"], "heading": ctx.get("heading", ctx["body"]), "typed": ctx.get("typed"),
+                  "small_print": small["font"]},
         "fields": fields, "small_print": small_lines, "lines": s.lines, "scan": None,
     }
     return s.pdf(), truth

@@ -71,7 +71,7 @@ def content(rng, locale=None):
         "size": rng.choice((8.5, 9, 9.5, 10)),
         "accent": rng.choice(((0.1, 0.2, 0.45), (0.0, 0.4, 0.4), (0.45, 0.1, 0.15), (0.25, 0.25, 0.25),
                               (0.1, 0.35, 0.15))),
-        "pages": 2 if rng.random() < 0.15 else 1,
+        "pages": 2 if rng.random() < 0.2 else 1,
     })
 
 

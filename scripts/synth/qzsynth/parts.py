@@ -72,7 +72,7 @@ def items_table(s, inv, x0, x1, y, header_fill=None, zebra=False):
 def totals(s, inv, x_label, x_value, y, total_size, boxed=False):
     """Subtotal, tax, shipping and total; returns the total's value and label spans and the y below."""
     family, size = inv["body"], inv["size"]
-    rate = f"{inv['tax_rate']:f}".rstrip("0").rstrip(".")
+    rate = format(inv["tax_rate"].normalize(), "f")
     rows = [("Subtotal", inv["subtotal"]), (f"{inv['locale'].tax_label} {rate}%", inv["tax"])]
     if inv["shipping"]:
         rows.append(("Shipping", inv["shipping"]))

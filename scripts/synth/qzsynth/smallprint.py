@@ -66,9 +66,7 @@ def wrap(surface, text, family, size, width):
 def draw(surface, rng, ctx, x0, x1, bottom):
     """Draws the block upwards from `bottom`; returns the ground truth and the block's top y."""
     family = rng.choice(fonts.SMALL)
-    size = rng.choice((5, 5.5, 6, 6.5, 7))
-    if ctx.get("min_small_size"):
-        size = max(size, ctx["min_small_size"])
+    size = rng.choice(ctx["small_sizes"])
     label, template = rng.choice(ANSWER_LINES[ctx["kind"]])
     ref = ctx["reference"]
     answer = template.format(ref=ref, fee=rng.choice(("1.5", "2", "1", "0.75")), year=ctx["date"].year)
