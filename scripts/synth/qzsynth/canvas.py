@@ -72,6 +72,18 @@ class Surface:
         self.lines.append(record)
         return Span(record, x0, baseline, face.fontName, size, ascent, descent)
 
+    def collides(self):
+        """Whether two strings on a page overprint each other (beyond touching line boxes)."""
+        for i, a in enumerate(self.lines):
+            A = a["box"]
+            for b in self.lines[i + 1:]:
+                B = b["box"]
+                dx = min(A["x"] + A["width"], B["x"] + B["width"]) - max(A["x"], B["x"])
+                dy = min(A["y"] + A["height"], B["y"] + B["height"]) - max(A["y"], B["y"])
+                if a["page"] == b["page"] and dx > 0.5 and dy > 0.25 * min(A["height"], B["height"]):
+                    return True
+        return False
+
     def width_of(self, s, family, size, style="regular"):
         return stringWidth(s, fonts.font(family, style).fontName, size)
 

@@ -78,7 +78,7 @@ def _draw(ctx, draw_seed, layout):
     small, small_lines, foot_top = parts.foot(s, rng, ctx, 44, ctx["body"])
     if ctx["pages"] == 2:
         _terms_page(s, ctx, rng)
-    return s, spans, small, small_lines, body_end + 6 < foot_top
+    return s, spans, small, small_lines, body_end + 6 < foot_top and not s.collides()
 
 
 SMALL_SIZES = (5, 5.5, 6, 6.5, 7)
@@ -97,15 +97,16 @@ def build(seed, index, kind, fmt, small_sizes=SMALL_SIZES, layout=None):
     ctx["small_sizes"] = tuple(s for s in small_sizes if s >= floor) or (max(floor, *small_sizes),)
     drawn = rng.choice(sorted(layouts.LAYOUTS)) if kind == "invoice" else ("boxed" if ctx["boxed"] else "lined")
     layout = layout or drawn
-    draw_seed = f"qzsynth/{seed}/{index}/draw"
-    while True:
-        s, spans, small, small_lines, fits = _draw(ctx, draw_seed, layout)
-        if fits or kind != "invoice" or len(ctx["items"]) <= 1:
+    for attempt in range(12):                # redraw with other sizes and, for invoices, fewer items
+        s, spans, small, small_lines, fits = _draw(ctx, f"qzsynth/{seed}/{index}/draw" + f"/{attempt}" * (attempt > 0),
+                                                   layout)
+        if fits:
             break
-        ctx["items"].pop()                   # too tall for the page: one line item fewer
-        invoice.settle(ctx)
-    if not fits:
-        raise AssertionError(f"document {index}: the body runs into the small print")
+        if kind == "invoice" and attempt % 2 and len(ctx["items"]) > 1:
+            ctx["items"].pop()
+            invoice.settle(ctx)
+    else:
+        raise AssertionError(f"document {index}: no drawing fits the page without overprinting")
     fields = _invoice_fields(ctx, spans) if kind == "invoice" else _form_fields(ctx, spans)
     fields["small_print"] = small
     truth = {

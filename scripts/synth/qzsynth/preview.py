@@ -1,6 +1,5 @@
 """Page images with the ground-truth boxes drawn on them, for a person to check by eye."""
 import json
-from pathlib import Path
 
 from PIL import Image, ImageDraw, ImageSequence
 

@@ -25,7 +25,7 @@ def parameters(rng, fmt):
     return {
         "dpi": [dpi, rng.choice(fax)] if fax else [dpi, dpi],
         "rotation_deg": round(rng.uniform(-2, 2), 3) if rng.random() < 0.85 else 0.0,
-        "offset_px": [round(rng.uniform(-0.01, 0.01) * dpi * 8, 1), round(rng.uniform(-0.01, 0.01) * dpi * 8, 1)],
+        "offset_px": [round(rng.uniform(-0.08, 0.08) * dpi, 1), round(rng.uniform(-0.08, 0.08) * dpi, 1)],  # ±2 mm
         "blur_sigma_px": round(rng.uniform(0, 1.1) * dpi / 300, 2),
         "noise_sigma": round(rng.uniform(2, 10 if fmt != "fax" else 25), 1),
         "paper_level": rng.randrange(228, 252) if fmt != "fax" else 255,

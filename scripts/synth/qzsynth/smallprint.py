@@ -46,7 +46,7 @@ def distractors(rng, ctx):
     ]
     if loc.iban_country:
         lines.append(f"Bank transfer: IBAN {values.iban(rng, loc.iban_country)} · BIC "
-                     f"{values._letters(rng, 4)}{loc.iban_country}{values._letters(rng, 2)}")
+                     f"{values.letters(rng, 4)}{loc.iban_country}{values.letters(rng, 2)}")
     rng.shuffle(lines)
     return lines[:rng.randint(1, 3)]
 
