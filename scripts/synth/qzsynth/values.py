@@ -3,6 +3,7 @@
 Every function takes the document's `random.Random`, so a document is a pure function of its seed.
 """
 import datetime as dt
+import math
 from decimal import Decimal, ROUND_HALF_UP
 
 MONTHS = ("January", "February", "March", "April", "May", "June", "July", "August", "September",
@@ -78,9 +79,10 @@ def plain_decimal(amount, locale):
 
 
 def money_price(rng, locale, low, high):
-    """A unit price between low and high (in euro-like units; scaled for JPY and INR)."""
+    """A unit price between low and high in euro-like units (scaled for JPY, INR and SEK), log-uniform
+    so that cheap items are as common as dear ones."""
     scale = {"JPY": 120, "INR": 80, "SEK": 10}.get(locale.currency, 1)
-    value = Decimal(rng.uniform(low, high) * scale)
+    value = Decimal(math.exp(rng.uniform(math.log(low), math.log(high))) * scale)
     if rng.random() < 0.4:
         value = value.quantize(Decimal(1)) + (Decimal("0.99") if rng.random() < 0.3 else 0)
     return quantize(value, locale)
