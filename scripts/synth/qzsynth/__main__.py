@@ -128,7 +128,7 @@ def arguments(argv):
     p.add_argument("--check", action="store_true",
                    help="self-test: generate a few documents twice (same bytes?), check PDF text and boxes "
                         "against pdftotext -bbox and scan boxes against a clean re-render; prints "
-                        "'N passed, N failed'")
+                        "'N passed, N failed' (with --out, its files are kept there)")
     args = p.parse_args(argv)
     if not args.check and not args.legibility and args.out is None:
         p.error("--out is required (or use --check or --legibility)")

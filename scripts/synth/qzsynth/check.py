@@ -135,7 +135,14 @@ def check_text(report, name, truth, pdf_path):
     report.expect(len(elsewhere) == 1, f"{name}: small-print value printed once", f"{len(elsewhere)} times")
 
 
+# The engine's template queries (config/templates): the ground truth must use the same names.
+FIELD_NAMES = {"invoice": {"vendor", "invoice_number", "date", "due_date", "total", "currency", "small_print"},
+               "form": {"organisation", "applicant_name", "policy_number", "incident_date", "amount", "small_print"}}
+
+
 def check_values(report, name, truth):
+    report.expect(set(truth["fields"]) == FIELD_NAMES[truth["kind"]], f"{name}: field names",
+                  str(sorted(truth["fields"])))
     for key, field in truth["fields"].items():
         if "format" in field:                                   # a date
             readings = date_readings(field["printed"])
