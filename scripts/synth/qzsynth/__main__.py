@@ -60,7 +60,11 @@ def _make_planned(job):
 def generate(out, count, seed, kinds, scans, scan_share, jobs=1, small_sizes=document.SMALL_SIZES):
     out.mkdir(parents=True, exist_ok=True)
     manifest_path = out / "manifest.json"
-    old = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {"documents": []}
+    try:
+        old = json.loads(manifest_path.read_text()) if manifest_path.is_file() else {"documents": []}
+    except (OSError, ValueError) as e:                 # not ours or damaged: delete nothing
+        print(f"make-synthetic: ignoring {manifest_path} ({e}); earlier output is not cleaned up", file=sys.stderr)
+        old = {"documents": []}
     work = [(out, seed, i, kinds, scans, scan_share, small_sizes) for i in range(count)]
     if jobs > 1:                                       # documents are independent: same bytes either way
         with multiprocessing.Pool(jobs) as pool:
