@@ -8,8 +8,13 @@ enum Parallel {
 
     /// Calls `body` on disjoint ranges covering 0..<count, in parallel when there is enough work.
     static func chunks(_ count: Int, minimumPerChunk: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
+        chunks(count, minimumPerChunk: minimumPerChunk, alignment: alignment) { _, range in body(range) }
+    }
+
+    /// As `chunks`, also passing the worker's index (0..<workers), e.g. to pick its own scratch buffer.
+    static func chunks(_ count: Int, minimumPerChunk: Int, alignment: Int = 1, _ body: (Int, Range<Int>) -> Void) {
         let chunkCount = min(workers, max(1, count / max(minimumPerChunk, 1)))
-        if chunkCount <= 1 { body(0..<count); return }
+        if chunkCount <= 1 { body(0, 0..<count); return }
         let even = (count + chunkCount - 1) / chunkCount
         let size = (even + alignment - 1) / alignment * alignment
         withoutActuallyEscaping(body) { body in
@@ -18,7 +23,7 @@ enum Parallel {
             DispatchQueue.concurrentPerform(iterations: chunkCount) { chunk in
                 let start = min(count, chunk * size)
                 let end = min(count, start + size)
-                if start < end { body(start..<end) }
+                if start < end { body(chunk, start..<end) }
             }
         }
     }

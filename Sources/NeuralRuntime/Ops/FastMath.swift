@@ -8,7 +8,11 @@ enum FastMath {
     @inline(__always)
     static func exp(_ x: Vector) -> Vector {
         let x = x.clamped(lowerBound: Vector(repeating: -87.3), upperBound: Vector(repeating: 88.3))
-        let n = (x * 1.44269504088896341).rounded(.toNearestOrEven)
+        // Round x·log2(e) to an integer n with the 1.5·2²³ trick: after adding it, the low mantissa bits
+        // hold n, which gives both n as a float and 2ⁿ's exponent bits without a (slow, scalarised in
+        // Swift) float-to-int conversion.
+        let shifted = x * 1.44269504088896341 + 12582912
+        let n = shifted - 12582912
         var r = x - n * 0.693359375
         r = r + n * 2.12194440e-4
         var p = Vector(repeating: 1.9875691500E-4)
@@ -18,7 +22,7 @@ enum FastMath {
         p = p * r + 1.6666665459E-1
         p = p * r + 5.0000001201E-1
         p = p * (r * r) + r + 1
-        let exponent = (SIMD8<Int32>(n) &+ 127) &<< 23
+        let exponent = (unsafeBitCast(shifted, to: SIMD8<Int32>.self) &- 0x4B40_0000 &+ 127) &<< 23
         return p * unsafeBitCast(exponent, to: Vector.self)
     }
 

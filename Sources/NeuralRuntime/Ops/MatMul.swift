@@ -18,6 +18,10 @@ struct MatMulOperator: Operator {
         return [.floats(shape: batch + [a[a.count - 2], b[b.count - 1]])]
     }
 
+    func multiplyAdds(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Int {
+        outputs[0].count * inputs[0].shape[inputs[0].shape.count - 1]
+    }
+
     func kernel(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Kernel {
         let a = inputs[0].shape, b = inputs[1].shape, out = outputs[0].shape
         let (m, k, n) = (a[a.count - 2], a[a.count - 1], b[b.count - 1])
@@ -30,7 +34,7 @@ struct MatMulOperator: Operator {
             let x = buffers.input(0), w = buffers.input(1), y = buffers.outputs[0]
             if rightIsShared {
                 // Every batch element uses the same right matrix: stack the left matrices into one.
-                BLAS.sgemm(m: batches * m, n: n, k: k, a: x, b: w, c: y)
+                BLAS.parallelSgemm(m: batches * m, n: n, k: k, a: x, b: w, c: y)
             } else {
                 var batch = 0
                 layout.forEachRow { _, ia, ib, count, sa, sb in

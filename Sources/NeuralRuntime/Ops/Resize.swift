@@ -77,6 +77,10 @@ struct ConvTransposeOperator: Operator {
         return [.floats(shape: [shape[0], weightShape[1], h, w])]
     }
 
+    func multiplyAdds(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Int {
+        inputs[0].count * weightShape[1] * geometry.kernel.h * geometry.kernel.w
+    }
+
     func workspaceCount(_ inputs: [PlannedValue]) -> Int {
         let shape = inputs[0].shape
         return weightShape[1] * geometry.kernel.h * geometry.kernel.w * shape[2] * shape[3]
@@ -98,7 +102,7 @@ struct ConvTransposeOperator: Operator {
                     let x = buffers.input(0) + n * inChannels * pixels
                     let y = buffers.outputs[0] + n * outChannels * outH * outW
                     // columns[(co, ky, kx), pixel] = Σ_ci W[ci, (co, ky, kx)] · x[ci, pixel]
-                    BLAS.sgemm(m: rows, n: pixels, k: inChannels, a: w.baseAddress!, transposeA: true, b: x, c: columns)
+                    BLAS.parallelSgemm(m: rows, n: pixels, k: inChannels, a: w.baseAddress!, transposeA: true, b: x, c: columns)
                     Parallel.chunks(outChannels, minimumPerChunk: max(1, (1 << 15) / max(outH * outW, 1))) { range in
                         for co in range {
                             let plane = y + co * outH * outW
