@@ -100,7 +100,7 @@ public final class Network: @unchecked Sendable {
         var results: [String: Tensor] = [:]
         for id in graph.outputs + requested {
             guard let value = plan.values[id] else { continue }
-            let tensor = Tensor(zeros: value.shape)
+            let tensor = Tensor(uninitialized: value.shape)
             switch value {
             case .floats: if let source = pointers[id] { tensor.storage.pointer.update(from: source, count: value.count) }
             case let .ints(_, values): for (i, v) in values.enumerated() { tensor.storage.pointer[i] = Float(v) }
