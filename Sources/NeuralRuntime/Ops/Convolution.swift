@@ -98,12 +98,18 @@ struct ConvolutionOperator: Operator {
                         }
                         let firstChannel = g * outPerGroup
                         let destination = y + (n * outChannels + firstChannel) * pixels + start
-                        BLAS.sgemm(m: outPerGroup, n: count, k: k, a: w.baseAddress! + firstChannel * k,
-                                   b: columns, ldb: ldb, c: destination, ldc: pixels)
+                        // The bias is written first and accumulated onto (beta = 1), which spares
+                        // OpenBLAS its pass that zeroes C and us a pass that adds the bias.
                         for channel in 0..<outPerGroup {
-                            let p = destination + channel * pixels
-                            let b = bias[firstChannel + channel]
-                            if let activation { activation.apply(p, p, count: count, bias: b) } else { for i in 0..<count { p[i] += b } }
+                            (destination + channel * pixels).update(repeating: bias[firstChannel + channel], count: count)
+                        }
+                        BLAS.sgemm(m: outPerGroup, n: count, k: k, a: w.baseAddress! + firstChannel * k,
+                                   b: columns, ldb: ldb, c: destination, ldc: pixels, beta: 1)
+                        if let activation {
+                            for channel in 0..<outPerGroup {
+                                let p = destination + channel * pixels
+                                activation.apply(p, p, count: count)
+                            }
                         }
                     }
                 }
