@@ -5,6 +5,7 @@ import Perception
 // Times NeuralRuntime on the tensors that scripts/bench/runtime_bench.py prepared, and measures the
 // OpenBLAS sgemm peak with the same workers. Prints one JSON object (read by the summary step).
 // Usage: runtime-bench DIR RUNS [--profile]   (--profile adds per-operator times on stderr)
+//        runtime-bench --operators             (node counts per operator after load-time rewrites)
 
 struct Manifest: Decodable {
     struct Batch: Decodable { let file: String; let shape: [Int] }
@@ -44,14 +45,21 @@ func sgemmPeak() -> Double {
 }
 
 let arguments = CommandLine.arguments
+let models = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appending(path: "models")
+if arguments.count == 2 && arguments[1] == "--operators" {
+    for network in PerceptionNetwork.allCases {
+        let counts = try network.load(from: models).operatorCounts
+        print(network.rawValue, counts.values.reduce(0, +), counts.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    }
+    exit(0)
+}
 guard arguments.count >= 3, let runs = Int(arguments[2]) else {
     FileHandle.standardError.write("usage: runtime-bench DIR RUNS [--profile]\n".data(using: .utf8)!)
     exit(2)
 }
 let directory = URL(filePath: arguments[1])
 let profile = arguments.contains("--profile")
-let models = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
-    .deletingLastPathComponent().appending(path: "models")
 let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: directory.appending(path: "manifest.json")))
 BLAS.configureThreads(2)
 let detector = try PerceptionNetwork.textDetector.load(from: models)

@@ -89,27 +89,41 @@ struct SoftmaxOperator: Operator {
 }
 
 enum Softmax {
+    /// y = exp(x − max x) / Σ exp(x − max x), with the max, the exponentials and the scaling vectorised.
     static func row(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         typealias V = FastMath.Vector
-        var peak = -Float.infinity
-        for i in 0..<count { peak = max(peak, x[i]) }
-        var sum: Float = 0
+        let width = V.scalarCount
+        let vectorEnd = count - count % width
+        var peaks = V(repeating: -.infinity)
         var i = 0
-        var partial = V(repeating: 0)
-        while i + V.scalarCount <= count {
-            let e = FastMath.exp(V(UnsafeBufferPointer(start: x + i, count: V.scalarCount)) - peak)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)
-            partial += e
-            i += V.scalarCount
+        while i < vectorEnd {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+            peaks = peaks.replacing(with: v, where: v .> peaks)
+            i += width
         }
-        sum = partial.sum()
-        while i < count {
-            let e = FastMath.apply(FastMath.exp, x[i] - peak)
-            y[i] = e
+        var peak = peaks.max()
+        for j in vectorEnd..<count { peak = max(peak, x[j]) }
+        var sums = V(repeating: 0)
+        i = 0
+        while i < vectorEnd {
+            let e = FastMath.exp(UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - peak)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)
+            sums += e
+            i += width
+        }
+        var sum = sums.sum()
+        for j in vectorEnd..<count {
+            let e = FastMath.apply(FastMath.exp, x[j] - peak)
+            y[j] = e
             sum += e
-            i += 1
         }
         let scale = 1 / sum
-        for j in 0..<count { y[j] *= scale }
+        i = 0
+        while i < vectorEnd {
+            let p = UnsafeMutableRawPointer(y + i)
+            p.storeBytes(of: p.loadUnaligned(as: V.self) * scale, as: V.self)
+            i += width
+        }
+        for j in vectorEnd..<count { y[j] *= scale }
     }
 }
