@@ -52,14 +52,14 @@ public enum BLAS {
         m: Int, n: Int, k: Int,
         a: UnsafePointer<Float>, lda: Int? = nil, transposeA: Bool = false,
         b: UnsafePointer<Float>, ldb: Int? = nil,
-        c: UnsafeMutablePointer<Float>, ldc: Int? = nil
+        c: UnsafeMutablePointer<Float>, ldc: Int? = nil, beta: Float = 0
     ) {
         let ldb = ldb ?? n, ldc = ldc ?? n
         // Below ~64 columns per worker, or a small product overall, one thread is faster.
         let minimum = max(64, (1 << 21) / max(1, m * k))
         Parallel.chunks(n, minimumPerChunk: minimum, alignment: 16) { columns in
             sgemm(m: m, n: columns.count, k: k, a: a, lda: lda, transposeA: transposeA,
-                  b: b + columns.lowerBound, ldb: ldb, c: c + columns.lowerBound, ldc: ldc)
+                  b: b + columns.lowerBound, ldb: ldb, c: c + columns.lowerBound, ldc: ldc, beta: beta)
         }
     }
 }

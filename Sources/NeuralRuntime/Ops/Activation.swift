@@ -53,6 +53,19 @@ enum VectorLoop {
         }
     }
 
+    /// Σ p[0..<count], eight partial sums at a time (a scalar loop cannot be reordered by the compiler).
+    static func sum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = V(repeating: 0)
+        var i = 0
+        while i + V.scalarCount <= count {
+            partial += UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+            i += V.scalarCount
+        }
+        var total = partial.sum()
+        while i < count { total += p[i]; i += 1 }
+        return total
+    }
+
     /// min(max(x, lower), upper) with vector compares (the stdlib's pointwiseMin/Max are scalar loops).
     @inline(__always)
     static func clamp(_ x: V, _ lower: Float, _ upper: Float) -> V {

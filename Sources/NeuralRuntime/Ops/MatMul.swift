@@ -32,27 +32,30 @@ struct MatMulOperator: Operator {
         let bias = bias, activation = activation
         return { buffers in
             let x = buffers.input(0), w = buffers.input(1), y = buffers.outputs[0]
+            let rows = batches * m
+            if let bias {
+                // Rows start as the bias and the product accumulates onto them (beta = 1): no separate pass.
+                bias.withUnsafeBufferPointer { b in
+                    for row in 0..<rows { (y + row * n).update(from: b.baseAddress!, count: n) }
+                }
+            }
+            let beta: Float = bias == nil ? 0 : 1
             if rightIsShared {
                 // Every batch element uses the same right matrix: stack the left matrices into one.
-                BLAS.parallelSgemm(m: batches * m, n: n, k: k, a: x, b: w, c: y)
+                BLAS.parallelSgemm(m: rows, n: n, k: k, a: x, b: w, c: y, beta: beta)
             } else {
                 var batch = 0
                 layout.forEachRow { _, ia, ib, count, sa, sb in
                     for i in 0..<count {
                         BLAS.sgemm(m: m, n: n, k: k, a: x + (ia + i * sa) * m * k, b: w + (ib + i * sb) * k * n,
-                                   c: y + batch * m * n)
+                                   c: y + batch * m * n, beta: beta)
                         batch += 1
                     }
                 }
             }
-            if bias != nil || activation != nil {
-                let rows = batches * m
+            if let activation {
                 Parallel.chunks(rows, minimumPerChunk: max(1, (1 << 15) / max(n, 1))) { range in
-                    for row in range {
-                        let p = y + row * n
-                        if let bias { for j in 0..<n { p[j] += bias[j] } }
-                        activation?.apply(p, p, count: n)
-                    }
+                    for row in range { activation.apply(y + row * n, y + row * n, count: n) }
                 }
             }
         }

@@ -66,6 +66,26 @@ struct PoolOperator: Operator {
                          count: Int, into row: UnsafeMutablePointer<Float>) {
         let (kh, kw, sw) = (geometry.kernel.h, geometry.kernel.w, geometry.strides.w)
         switch kind {
+        case .max where sw == 1:
+            // Eight outputs at a time; every window is inside the image, so all loads are valid.
+            typealias V = FastMath.Vector
+            var i = 0
+            while i + V.scalarCount <= count {
+                var best = UnsafeRawPointer(source + firstX + i).loadUnaligned(as: V.self)
+                for ky in 0..<kh {
+                    for kx in 0..<kw where ky > 0 || kx > 0 {
+                        let v = UnsafeRawPointer(source + ky * width + firstX + kx + i).loadUnaligned(as: V.self)
+                        best = best.replacing(with: v, where: v .> best)
+                    }
+                }
+                UnsafeMutableRawPointer(row + i).storeBytes(of: best, as: V.self)
+                i += V.scalarCount
+            }
+            for j in i..<count {
+                var best = source[firstX + j]
+                for ky in 0..<kh { for kx in 0..<kw { best = Swift.max(best, source[ky * width + firstX + kx + j]) } }
+                row[j] = best
+            }
         case .max:
             for i in 0..<count { row[i] = source[firstX + i * sw] }
             for ky in 0..<kh {
@@ -120,10 +140,7 @@ struct ReduceMeanOperator: Operator {
                 let x = buffers.input(0), y = buffers.outputs[0]
                 Parallel.chunks(outer, minimumPerChunk: max(1, (1 << 15) / max(inner, 1))) { range in
                     for o in range {
-                        let row = x + o * inner
-                        var sum: Float = 0
-                        for i in 0..<inner { sum += row[i] }
-                        y[o] = sum / Float(inner)
+                        y[o] = VectorLoop.sum(x + o * inner, count: inner) / Float(inner)
                     }
                 }
             }
