@@ -105,3 +105,15 @@ def summary(out):
         per_round = [statistics.median(r["ours"][key]) / statistics.median(r["ort"][key]) for r in rounds]
         print(f"| {name} | {a * 1000:.1f} ms ({min(ours[key]) * 1000:.1f}) | {b * 1000:.1f} ms ({min(theirs[key]) * 1000:.1f}) | "
               f"{a / b:.2f}× | {' '.join(f'{r:.2f}' for r in per_round)} | {flops / a / 1e9:.1f} |")
+
+
+if __name__ == "__main__":
+    command = sys.argv[1] if len(sys.argv) > 1 else ""
+    if command == "prepare":
+        prepare(Path(sys.argv[2]), sys.argv[3], sys.argv[4])
+    elif command == "ort":
+        ort_times(Path(sys.argv[2]), int(sys.argv[3]))
+    elif command == "summary":
+        summary(Path(sys.argv[2]))
+    else:
+        sys.exit(__doc__)

@@ -1,15 +1,7 @@
-/// Builds the operator for each node. This is the list of what NeuralRuntime implements: exactly the
-/// operators of the bundled PP-OCR detector, recognizer and orientation classifier. Anything else is
-/// rejected here, at load, with the operator and node named.
+/// Builds the operator for each node. The `switch` in `make` is the list of what NeuralRuntime
+/// implements: exactly the operators of the bundled PP-OCR detector, recognizer and orientation
+/// classifier. Anything else is rejected here, at load, with the operator and node named.
 enum OperatorRegistry {
-    static let supported: Set<String> = [
-        "Conv", "ConvTranspose", "BatchNormalization", "MatMul", "Softmax",
-        "Add", "Sub", "Mul", "Div", "Pow",
-        "Relu", "Sigmoid", "HardSigmoid", "Erf", "Sqrt", "Clip", "qzoom.Gelu", "qzoom.HardSwish",
-        "MaxPool", "AveragePool", "GlobalAveragePool", "ReduceMean", "Resize",
-        "Shape", "Reshape", "Squeeze", "Unsqueeze", "Identity", "Cast", "Slice", "Concat", "Transpose",
-    ]
-
     /// The operator and the inputs it reads at run time (constant weights are taken in by the operator).
     static func make(_ node: GraphDraft.Node, draft: GraphDraft, opset: Int) throws(RuntimeError) -> (Operator, [String]) {
         let onnx = node.onnx
