@@ -76,11 +76,16 @@ public final class Network: @unchecked Sendable {
         let plan = try plan(for: packed.map(\.shape))
         if arena.count < plan.arenaCount { arena = TensorStorage(count: plan.arenaCount) }
         let base = arena.pointer
+        var direct: [Int: Tensor] = [:]
+        for (index, id) in graph.outputs.enumerated() {
+            if case .output = plan.locations[id], let value = plan.values[id] { direct[index] = Tensor(uninitialized: value.shape) }
+        }
         let pointers: [UnsafeMutablePointer<Float>?] = plan.locations.map { location in
             switch location {
             case let .arena(offset): base + offset
             case let .constant(pointer): pointer
             case let .input(index): packed[index].storage.pointer + packed[index].offset
+            case let .output(index): direct[index]?.storage.pointer
             case .none: nil
             }
         }
@@ -100,6 +105,10 @@ public final class Network: @unchecked Sendable {
         var results: [String: Tensor] = [:]
         for id in graph.outputs + requested {
             guard let value = plan.values[id] else { continue }
+            if case let .output(index) = plan.locations[id], let tensor = direct[index] {
+                results[graph.valueNames[id]] = tensor
+                continue
+            }
             let tensor = Tensor(uninitialized: value.shape)
             switch value {
             case .floats: if let source = pointers[id] { tensor.storage.pointer.update(from: source, count: value.count) }

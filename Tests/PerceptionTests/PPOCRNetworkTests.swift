@@ -84,6 +84,17 @@ import Testing
         #expect(orientations.suffix(turned.count).allSatisfy { $0.degrees == 180 && $0.needsRotation })
     }
 
+    @Test func bilinearResizeSamplesPixelCentresLikeOpenCV() {
+        // A 4-pixel ramp 0, 60, 120, 180 resized to 2 pixels: centres fall at source x = 0.5 and 2.5.
+        let ramp = PageImage(width: 4, height: 1, channels: 1, pixels: [0, 60, 120, 180], region: Rect(x: 0, y: 0, width: 4, height: 1))
+        #expect(LineImage.resized(ramp, width: 2, height: 1).pixels == [30, 150])
+        // Upscaling 2 → 4: x = -0.25 clamps to the edge, 0.25 → 15, 0.75 → 45, 1.25 clamps to 60.
+        let pair = PageImage(width: 2, height: 1, channels: 1, pixels: [0, 60], region: Rect(x: 0, y: 0, width: 2, height: 1))
+        #expect(LineImage.resized(pair, width: 4, height: 1).pixels == [0, 15, 45, 60])
+        #expect(LineImage.resizedWidth(ramp, height: 48, maxWidth: 100) == 100)
+        #expect(LineImage.resizedWidth(pair, height: 3, maxWidth: 100) == 6)
+    }
+
     @Test func ctcDecodingDropsRepeatsAndBlanks() throws {
         let decoder = CTCDecoder(characters: ["a", "b"])   // classes: blank, a, b, space
         // Steps: a a blank a b space b → "aab b"

@@ -2,7 +2,9 @@
 /// integer values, its contents), where each float value lives, and the kernels in order. Made once per
 /// distinct set of input shapes and cached by `Network`.
 struct ExecutionPlan {
-    enum Location { case arena(offset: Int), constant(UnsafeMutablePointer<Float>), input(Int), none }
+    /// `output` buffers are allocated per run and handed to the caller as they are, so graph outputs
+    /// (the recognizer's is 18 710 floats per time step) are written once and never copied.
+    enum Location { case arena(offset: Int), constant(UnsafeMutablePointer<Float>), input(Int), output(Int), none }
 
     struct Step {
         let node: Int
@@ -69,6 +71,10 @@ struct ExecutionPlan {
             let node = network.nodes[step.node]
             for id in node.outputs where root[id] == id {
                 guard case let .floats(shape)? = values[id] else { continue }
+                if let index = network.outputs.firstIndex(of: id) {
+                    locations[id] = .output(index)
+                    continue
+                }
                 let offset = arena.allocate(shape.reduce(1, *))
                 locations[id] = .arena(offset: offset)
                 if lastUse[id] < 0 { lastUse[id] = stepIndex }   // computed but never read
