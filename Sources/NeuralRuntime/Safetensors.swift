@@ -286,3 +286,64 @@ extension SafetensorsFile {
         return tensors
     }
 }
+
+// MARK: - Writing
+
+extension SafetensorsFile {
+    /// A float32 tensor to write.
+    public struct FloatTensor: Sendable {
+        public let shape: [Int]
+        public let values: [Float]
+
+        public init(shape: [Int], values: [Float]) {
+            self.shape = shape
+            self.values = values
+        }
+    }
+
+    /// The bytes of a safetensors file holding `tensors` as F32, in name order, back to back, with the
+    /// header padded with spaces to a multiple of 8 bytes as the reference writer does. This is the format
+    /// for weights the project makes itself (and for checkpoints that tests build).
+    public static func encode(_ tensors: [String: FloatTensor], metadata: [String: String] = [:]) -> Data {
+        precondition(tensors.values.allSatisfy { $0.shape.reduce(1, *) == $0.values.count },
+                     "a tensor's values must fill its shape")
+        var header: [String] = []
+        if !metadata.isEmpty { header.append("\"__metadata__\":" + json(metadata)) }
+        var offset = 0
+        let names = tensors.keys.sorted()
+        for name in names {
+            guard let tensor = tensors[name] else { continue }
+            let end = offset + tensor.values.count * 4
+            header.append(json(name) + ":{\"dtype\":\"F32\",\"shape\":\(tensor.shape),\"data_offsets\":[\(offset),\(end)]}")
+            offset = end
+        }
+        var headerBytes = Array(("{" + header.joined(separator: ",") + "}").utf8)
+        headerBytes += repeatElement(UInt8(ascii: " "), count: (8 - headerBytes.count % 8) % 8)
+        var out = Data(capacity: 8 + headerBytes.count + offset)
+        withUnsafeBytes(of: UInt64(headerBytes.count).littleEndian) { out.append(contentsOf: $0) }
+        out.append(contentsOf: headerBytes)
+        for name in names {
+            guard let tensor = tensors[name] else { continue }
+            for value in tensor.values { withUnsafeBytes(of: value.bitPattern.littleEndian) { out.append(contentsOf: $0) } }
+        }
+        return out
+    }
+
+    private static func json(_ metadata: [String: String]) -> String {
+        "{" + metadata.sorted { $0.key < $1.key }.map { json($0.key) + ":" + json($0.value) }.joined(separator: ",") + "}"
+    }
+
+    /// A JSON string literal: quotes, backslashes and control characters escaped.
+    private static func json(_ string: String) -> String {
+        var out = "\""
+        for scalar in string.unicodeScalars {
+            switch scalar {
+            case "\"": out += "\\\""
+            case "\\": out += "\\\\"
+            case _ where scalar.value < 0x20: out += String(format: "\\u%04x", scalar.value)
+            default: out.unicodeScalars.append(scalar)
+            }
+        }
+        return out + "\""
+    }
+}

@@ -95,6 +95,21 @@ struct SafetensorsFixture {
         #expect(try file.floats("layer.bias", shape: [3]) == [0.25, 0.5, 0.75])
     }
 
+    @Test func writesFilesItReadsBack() throws {
+        let tensors: [String: SafetensorsFile.FloatTensor] = [
+            "b.weight": .init(shape: [2, 2], values: [1, 2, 3, -4]),
+            "a \"quoted\"\n\\name": .init(shape: [1], values: [.pi]),
+            "empty": .init(shape: [0], values: []),
+        ]
+        let data = SafetensorsFile.encode(tensors, metadata: ["format": "pt", "note": "tab\there"])
+        #expect((data.count - 8 - 4 * 5) % 8 == 0, "the header is padded to 8 bytes")
+        let file = try SafetensorsFile(data: data, path: "x")
+        #expect(file.metadata == ["format": "pt", "note": "tab\there"])
+        for (name, tensor) in tensors {
+            #expect(try file.floats(name, shape: tensor.shape) == tensor.values)
+        }
+    }
+
     @Test func acceptsScalarsAndEmptyTensorsAndNoMetadata() throws {
         var fixture = SafetensorsFixture()
         fixture.metadata = nil
