@@ -37,4 +37,30 @@ import Testing
         }
         print("MiniLM parity: worst cosine \(worst) over \(fixture.cases.count) texts")
     }
+
+    /// A text's embedding is the same alone, in a batch with shorter and longer texts, and in a batch large
+    /// enough to be split over several forward passes.
+    @Test func batchingDoesNotChangeAnEmbedding() throws {
+        let encoder = try Self.encoder.get()
+        let texts = try EmbeddingFixture.load().cases.map(\.text)
+        let probes = ["TOTAL   RM 47.25", "", "What is the date of the receipt?", texts[texts.count - 1]]
+        let alone = try probes.map { try encoder.embed([$0])[0] }
+        let batch = texts + probes
+        let tokens = batch.map { encoder.tokenizer.encode($0).count }.reduce(0, +)
+        let repeats = SentenceEncoder.tokensPerPass / tokens + 1
+        let many = Array(repeating: batch, count: repeats).flatMap { $0 }
+        let embeddings = try encoder.embed(many)
+        #expect(embeddings.count == many.count)
+        for copy in 0..<repeats {
+            for (p, expected) in alone.enumerated() {
+                let got = embeddings[copy * batch.count + texts.count + p]
+                let difference = zip(got, expected).map { abs($0 - $1) }.max() ?? 1
+                #expect(difference <= 1e-5, "\(probes[p].prefix(20).debugDescription), copy \(copy): \(difference)")
+            }
+        }
+    }
+
+    @Test func embedsNothingAsNothing() throws {
+        #expect(try Self.encoder.get().embed([]).isEmpty)
+    }
 }
