@@ -1,0 +1,47 @@
+/// The one definition of "exact match after normalisation" that every benchmark scores with
+/// (docs/answerer.md, "Scoring"). Both sides go through the same rules:
+/// - amount: compared as decimals ("RM 3.90" = "3.9" = "$3.90"); the currency is not compared;
+/// - date: compared as ISO 8601 dates read with the template's date order ("12-01-19" = "12/01/2019");
+/// - integer: compared as whole numbers ("007" = "7");
+/// - text, id, region: case and whitespace are ignored ("27,JALAN" = "27, jalan"); every other
+///   character must match.
+/// A value that does not parse as its type (a date field holding "N/A") is compared as text.
+public enum ExactMatch {
+    public static func comparable(_ value: String, type: AnswerType, dateOrder: DateOrder = .dayMonthYear) -> String {
+        switch type {
+        case .amount, .integer:
+            if let amount = AmountParser.amounts(in: value).first, type == .amount || amount.fractionDigits == 0 {
+                return canonicalDecimal(amount.decimal)
+            }
+        case .date:
+            if let date = DateParser.dates(in: value, order: dateOrder).first { return date.iso }
+        case .text, .id, .region:
+            break
+        }
+        return textKey(value)
+    }
+
+    /// True when `predicted` equals `expected` after normalisation; a missing prediction never matches.
+    public static func matches(_ predicted: String?, _ expected: String, type: AnswerType,
+                               dateOrder: DateOrder = .dayMonthYear) -> Bool {
+        guard let predicted else { return false }
+        return comparable(predicted, type: type, dateOrder: dateOrder) == comparable(expected, type: type, dateOrder: dateOrder)
+    }
+
+    static func textKey(_ value: String) -> String {
+        String(value.uppercased().filter { !$0.isWhitespace })
+    }
+
+    /// "0012.500" → "12.5", "-0.020" → "-0.02", "9.000" → "9".
+    static func canonicalDecimal(_ decimal: String) -> String {
+        var sign = "", digits = Substring(decimal)
+        if digits.hasPrefix("-") { sign = "-"; digits = digits.dropFirst() }
+        var integer = String(digits.prefix { $0 != "." })
+        var fraction = digits.contains(".") ? String(digits.drop { $0 != "." }.dropFirst()) : ""
+        while integer.count > 1, integer.hasPrefix("0") { integer.removeFirst() }
+        while fraction.hasSuffix("0") { fraction.removeLast() }
+        if integer.isEmpty { integer = "0" }
+        let number = fraction.isEmpty ? integer : integer + "." + fraction
+        return number == "0" ? number : sign + number
+    }
+}
