@@ -1,0 +1,78 @@
+import Foundation
+import QZoomCore
+
+/// Everything the candidate finders share for one query on one page: the layout, each line's
+/// evidence, and the layout rules that link a value to its key.
+struct AnswerContext {
+    let query: Query
+    let phrases: QueryPhrases
+    let layout: PageLayout
+    /// One per `layout.lines` position.
+    let evidence: [LineEvidence]
+    let dateOrder: DateOrder
+
+    /// The key a value was read next to.
+    struct KeyLink {
+        /// Key strength times the layout relation, 0...1.
+        var score: Double
+        var keyBox: Rect
+    }
+
+    /// How well each layout relation between a key and a value fits, before the key's strength.
+    enum Relation {
+        static let sameLineAfterKey = 1.0
+        static let sameRowRightOfKey = 0.92
+        static let lineBelowKey = 0.75
+        static let twoLinesBelowKey = 0.55
+        static let sameLineBeforeKey = 0.35
+    }
+
+    /// The best key for a value at characters `range` of the line at `position`, and whether the value's
+    /// own label (the text just left of it) is excluded ("CASH", "CHANGE" for a total).
+    func keyLink(forValueAt position: Int, characters range: Range<Int>) -> (link: KeyLink?, labelExcluded: Bool) {
+        let line = layout.lines[position]
+        let valueBox = line.box(ofCharacters: range)
+        var best: KeyLink?
+        func consider(_ score: Double, _ box: Rect) {
+            if score > (best?.score ?? 0) { best = KeyLink(score: score, keyBox: box) }
+        }
+        var labelExcluded = evidence[position].isExcluded
+        if let key = evidence[position].key, !key.range.overlaps(range) {
+            let relation = key.range.upperBound <= range.lowerBound ? Relation.sameLineAfterKey : Relation.sameLineBeforeKey
+            consider(evidence[position].keyStrength * relation, line.box(ofCharacters: key.range))
+        }
+        // Lines to the left in the same row; the nearest one with letters is the value's label (lines
+        // of digits between them are other columns: "S=GST @6%:  122.00  7.30").
+        let leftOfValue = layout.rowMates(position).filter { other in
+            layout.lines[other].box.maxX <= valueBox.minX + 0.5 * line.height
+        }.sorted { layout.lines[$0].box.maxX > layout.lines[$1].box.maxX }
+        let hasOwnLabel = range.lowerBound > 0 && line.characters[..<range.lowerBound].contains { $0.isLetter }
+        let label = leftOfValue.first { layout.lines[$0].characters.contains(where: \.isLetter) }
+        if let label, !hasOwnLabel, evidence[label].isExcluded { labelExcluded = true }
+        for other in leftOfValue where evidence[other].keyStrength > 0 {
+            let gap = max(0, valueBox.minX - layout.lines[other].box.maxX) / max(layout.size.width, 1)
+            let relation = (Relation.sameRowRightOfKey - 0.15 * min(gap, 1)) * (other == label && !hasOwnLabel ? 1 : 0.85)
+            consider(evidence[other].keyStrength * relation, layout.lines[other].box)
+        }
+        // Keys above: the line above the value's line, or the one above that.
+        if let above = layout.lineAbove(position) {
+            if evidence[above].keyStrength > 0 {
+                consider(evidence[above].keyStrength * Relation.lineBelowKey, layout.lines[above].box)
+            }
+            if let second = layout.lineAbove(above), evidence[second].keyStrength > 0 {
+                consider(evidence[second].keyStrength * Relation.twoLinesBelowKey, layout.lines[second].box)
+            }
+        }
+        return (best, labelExcluded)
+    }
+
+    /// 1 inside the query's hint, falling off with the distance (in page fractions) outside it;
+    /// 0.5 without a hint.
+    func positionScore(_ box: Rect) -> Double {
+        guard let hint = query.hint?.region else { return 0.5 }
+        let center = layout.relativeCenter(box)
+        let dx = max(hint.minX - center.x, 0, center.x - hint.maxX)
+        let dy = max(hint.minY - center.y, 0, center.y - hint.maxY)
+        return exp(-(dx * dx + dy * dy).squareRoot() / 0.15)
+    }
+}

@@ -1,0 +1,70 @@
+/// What one line says about one query: does it hold a key, is it ruled out, does it carry the
+/// query's cues, and how close is it to the question.
+struct LineEvidence {
+    /// The best key phrase match; its score already includes the phrase's priority.
+    var key: PhraseMatch?
+    /// 0...1: how strongly this line acts as the query's key (phrase match and question similarity).
+    var keyStrength: Double = 0
+    /// An `exclude` phrase matched and no longer key phrase overrides it.
+    var isExcluded = false
+    /// Every cue phrase found in the line; scores include the cue's priority (earlier cues weigh more).
+    var cues: [PhraseMatch] = []
+    /// MiniLM similarity to the question rescaled to 0...1 (0 without an encoder).
+    var similarity: Double = 0
+
+    var cueScore: Double { cues.map(\.score).max() ?? 0 }
+}
+
+/// A query's phrases, prepared once, and the rules that turn matches into line evidence.
+struct QueryPhrases {
+    let keys: [MatchText]
+    let cues: [MatchText]
+    let exclude: [MatchText]
+
+    init(_ query: Query) {
+        keys = query.keys.map { MatchText(phrase: $0) }
+        cues = query.cues.map { MatchText(phrase: $0) }
+        exclude = query.exclude.map { MatchText(phrase: $0) }
+    }
+
+    /// MiniLM cosine similarities of unrelated short texts sit around 0–0.15 and of a question and
+    /// its key line around 0.3–0.6; this maps that span onto 0...1.
+    static func rescaledSimilarity(_ cosine: Double) -> Double {
+        min(max((cosine - 0.15) / 0.45, 0), 1)
+    }
+
+    /// Each key (or cue) phrase is worth a little less than the one before it, so that the order of
+    /// `keys` says which label wins when several are printed ("total rounded" before "total").
+    static func priority(ofKeyAt index: Int) -> Double { max(0.6, 1 - 0.02 * Double(index)) }
+
+    func evidence(for line: PageLayout.Line, cosine: Double?) -> LineEvidence {
+        var evidence = LineEvidence()
+        evidence.similarity = cosine.map(Self.rescaledSimilarity) ?? 0
+        let keyMatch = PhraseMatcher.bestMatch(keys, in: line.matchText)
+        if let keyMatch {
+            var match = keyMatch.match
+            match.score *= Self.priority(ofKeyAt: keyMatch.index)
+            evidence.key = match
+        }
+        if let excluded = PhraseMatcher.bestMatch(exclude, in: line.matchText)?.match {
+            // "TOTAL QTY" is excluded although it contains the key "total"; "TOTAL ROUNDED" is kept
+            // although it contains an excluded "round…", because its key match is longer.
+            let keyLength = keyMatch.map { $0.match.range.count } ?? 0
+            evidence.isExcluded = excluded.range.count >= keyLength
+        }
+        for (index, cue) in cues.enumerated() {
+            guard var match = PhraseMatcher.match(cue, in: line.matchText) else { continue }
+            match.score *= Self.priority(ofKeyAt: index)
+            evidence.cues.append(match)
+        }
+        if evidence.isExcluded {
+            evidence.key = nil
+        } else if let key = evidence.key {
+            evidence.keyStrength = 0.85 * key.score + 0.15 * evidence.similarity
+        } else {
+            // Without a phrase, only a line very close to the question acts as a (weak) key.
+            evidence.keyStrength = evidence.similarity >= 0.6 ? 0.5 * evidence.similarity : 0
+        }
+        return evidence
+    }
+}
