@@ -65,9 +65,17 @@ struct AnswerOracle: ParsableCommand {
                 let answer = answerer.answer(query, on: page, similarities: similarities)
                 answerSeconds += Date().timeIntervalSince(answerStart)
                 encodeSeconds += answerStart.timeIntervalSince(encodeStart)
-                if name == explain { print(Self.explanation(answer, expected: expected)) }
+                if name == explain {
+                    print(Self.explanation(answer, expected: expected))
+                    if let similarities {
+                        let top = zip(lines.map(\.text), similarities).sorted { $0.1 > $1.1 }.prefix(6)
+                        print("  most similar lines: " + top.map { String(format: "%.2f \"%@\"", $0.1, $0.0) }.joined(separator: ", "))
+                    }
+                }
                 let correct = ExactMatch.matches(answer.value, expected, type: query.type, dateOrder: template.dateOrder)
-                tally.add(query.name, half: half, correct: correct, confidence: answer.confidence)
+                let loose = ExactMatch.matchesLettersAndDigits(answer.value, expected, type: query.type,
+                                                               dateOrder: template.dateOrder)
+                tally.add(query.name, half: half, correct: correct, loose: loose, confidence: answer.confidence)
                 if !correct, misses == half {
                     print("\(name) \(query.name): got \(answer.value.map { "\"\($0)\"" } ?? "nothing")"
                           + " (confidence \(String(format: "%.2f", answer.confidence))), expected \"\(expected)\"")
@@ -99,25 +107,28 @@ extension AnswerOracle {
 struct Tally {
     let queries: [String]
     var right: [String: [AnswerOracle.Half: Int]] = [:]
+    var looseRight: [String: Int] = [:]
     var total: [String: [AnswerOracle.Half: Int]] = [:]
     var confidences: [(Double, Bool)] = []
 
     init(queries: [String]) { self.queries = queries }
 
-    mutating func add(_ query: String, half: AnswerOracle.Half, correct: Bool, confidence: Double) {
+    mutating func add(_ query: String, half: AnswerOracle.Half, correct: Bool, loose: Bool, confidence: Double) {
         total[query, default: [:]][half, default: 0] += 1
+        if loose { looseRight[query, default: 0] += 1 }
         if correct { right[query, default: [:]][half, default: 0] += 1 }
         confidences.append((confidence, correct))
     }
 
     func table(similarity: String) -> String {
         func cell(_ r: Int, _ n: Int) -> String { n == 0 ? "–" : String(format: "%.3f (%d/%d)", Double(r) / Double(n), r, n) }
-        var rows = ["| field (similarity: \(similarity)) | first half (dev) | second half (held out) | all |",
-                    "|---|---|---|---|"]
+        var rows = ["| field (similarity: \(similarity)) | first half (dev) | second half (held out) | all | all, letters and digits only |",
+                    "|---|---|---|---|---|"]
         for query in queries {
             let r1 = right[query]?[.first] ?? 0, n1 = total[query]?[.first] ?? 0
             let r2 = right[query]?[.second] ?? 0, n2 = total[query]?[.second] ?? 0
-            rows.append("| \(query) | \(cell(r1, n1)) | \(cell(r2, n2)) | \(cell(r1 + r2, n1 + n2)) |")
+            rows.append("| \(query) | \(cell(r1, n1)) | \(cell(r2, n2)) | \(cell(r1 + r2, n1 + n2)) | "
+                        + "\(cell(looseRight[query] ?? 0, n1 + n2)) |")
         }
         return rows.joined(separator: "\n")
     }

@@ -66,13 +66,25 @@ struct AnswerContext {
         return (best, labelExcluded)
     }
 
-    /// 1 inside the query's hint, falling off with the distance (in page fractions) outside it;
-    /// 0.5 without a hint.
+    /// 1 inside the query's hint, falling off with the distance (in fractions of the text area) outside it;
+    /// 0.5 without a hint. Inside a region named after an edge ("top"), the score falls to 0.7
+    /// towards the region's inner side, so the highest line fits "top" best.
     func positionScore(_ box: Rect) -> Double {
-        guard let hint = query.hint?.region else { return 0.5 }
+        guard let hint = query.hint else { return 0.5 }
+        let region = hint.region
         let center = layout.relativeCenter(box)
-        let dx = max(hint.minX - center.x, 0, center.x - hint.maxX)
-        let dy = max(hint.minY - center.y, 0, center.y - hint.maxY)
-        return exp(-(dx * dx + dy * dy).squareRoot() / 0.15)
+        let dx = max(region.minX - center.x, 0, center.x - region.maxX)
+        let dy = max(region.minY - center.y, 0, center.y - region.maxY)
+        let outside = exp(-(dx * dx + dy * dy).squareRoot() / 0.15)
+        guard let edge = hint.edge else { return outside }
+        func depth(_ value: Double, _ low: Double, _ high: Double, _ direction: Double) -> Double? {
+            guard direction != 0, high > low else { return nil }
+            let fraction = min(max((value - low) / (high - low), 0), 1)
+            return direction < 0 ? fraction : 1 - fraction
+        }
+        let depths = [depth(center.x, region.minX, region.maxX, edge.x), depth(center.y, region.minY, region.maxY, edge.y)]
+            .compactMap { $0 }
+        let inner = depths.isEmpty ? 0 : depths.reduce(0, +) / Double(depths.count)
+        return outside * (1 - 0.3 * inner)
     }
 }

@@ -3,9 +3,13 @@
 /// - amount: compared as decimals ("RM 3.90" = "3.9" = "$3.90"); the currency is not compared;
 /// - date: compared as ISO 8601 dates read with the template's date order ("12-01-19" = "12/01/2019");
 /// - integer: compared as whole numbers ("007" = "7");
-/// - text, id, region: case and whitespace are ignored ("27,JALAN" = "27, jalan"); every other
-///   character must match.
+/// - text, id, region: case and whitespace are ignored ("27,JALAN" = "27, jalan"), and so are
+///   separators at the very end (",", ";", ":" — the punctuation that joins a line to the next);
+///   every other character must match.
 /// A value that does not parse as its type (a date field holding "N/A") is compared as text.
+///
+/// `matchesLettersAndDigits` is a looser, secondary view for text that also ignores punctuation
+/// ("NO.53,JALAN" = "NO 53, JALAN"): reported beside exact match, never instead of it.
 public enum ExactMatch {
     public static func comparable(_ value: String, type: AnswerType, dateOrder: DateOrder = .dayMonthYear) -> String {
         switch type {
@@ -28,8 +32,23 @@ public enum ExactMatch {
         return comparable(predicted, type: type, dateOrder: dateOrder) == comparable(expected, type: type, dateOrder: dateOrder)
     }
 
+    /// Text compared on its letters and digits only (case-insensitive); other types as `matches`.
+    public static func matchesLettersAndDigits(_ predicted: String?, _ expected: String, type: AnswerType,
+                                               dateOrder: DateOrder = .dayMonthYear) -> Bool {
+        guard let predicted else { return false }
+        switch type {
+        case .text, .id, .region:
+            func key(_ text: String) -> String { String(text.uppercased().filter { $0.isLetter || $0.isNumber }) }
+            return key(predicted) == key(expected)
+        case .amount, .date, .integer:
+            return matches(predicted, expected, type: type, dateOrder: dateOrder)
+        }
+    }
+
     static func textKey(_ value: String) -> String {
-        String(value.uppercased().filter { !$0.isWhitespace })
+        var key = String(value.uppercased().filter { !$0.isWhitespace })
+        while let last = key.last, ",;:".contains(last) { key.removeLast() }
+        return key
     }
 
     /// "0012.500" → "12.5", "-0.020" → "-0.02", "9.000" → "9".

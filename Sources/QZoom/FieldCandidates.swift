@@ -11,16 +11,27 @@ extension AnswerContext {
         static let excludedPenalty = 0.5
         /// Added to the rightmost value of its row: tables put the value column on the right.
         static let rightmostBonus = 0.03
+        /// Multiplies the key of a value that shares its row with other strong values of its type: a
+        /// row of a table ("TOTAL : 7.55 0.45" in a tax summary) rather than a labelled field.
+        static let tableRowFactor = 0.8
+        /// Values with at least this key take part in the repeat and order bonuses.
+        static let keyedThreshold = 0.3
+        static let repeatBonus = 0.04
+        static let laterBonus = 0.03
     }
 
     func fieldCandidates() -> [Candidate] {
         var candidates: [Candidate] = []
+        let tokens = layout.lines.map { TypedTokens.tokens(in: $0.text, type: query.type, dateOrder: dateOrder) }
         for (position, line) in layout.lines.enumerated() {
-            for token in TypedTokens.tokens(in: line.text, type: query.type, dateOrder: dateOrder) {
+            let strongInRow = ([position] + layout.rowMates(position)).map { tokens[$0].filter { $0.validity >= 0.9 }.count }
+                .reduce(0, +)
+            for token in tokens[position] where !query.reportsCurrency || token.currency != nil {
                 let (link, labelExcluded) = keyLink(forValueAt: position, characters: token.range)
                 let box = line.box(ofCharacters: token.range)
                 var features = CandidateFeatures()
-                features.key = link?.score ?? 0
+                let inTableRow = strongInRow - (token.validity >= 0.9 ? 1 : 0) > 0
+                features.key = (link?.score ?? 0) * (inTableRow ? FieldWeights.tableRowFactor : 1)
                 features.validity = token.validity
                 features.position = positionScore(box)
                 features.ocr = line.confidence(ofCharacters: token.range)
@@ -30,12 +41,29 @@ extension AnswerContext {
                     + FieldWeights.position * features.position + FieldWeights.ocr * features.ocr
                     + FieldWeights.similarity * features.similarity
                     - (labelExcluded ? FieldWeights.excludedPenalty : 0)
-                candidates.append(Candidate(value: token.printed, normalized: token.normalized, currency: token.currency,
+                let value = query.reportsCurrency ? token.currency ?? "" : token.printed
+                let normalized = query.reportsCurrency ? token.currency ?? "" : token.normalized
+                candidates.append(Candidate(value: value, normalized: normalized, currency: token.currency,
                                             isAmbiguous: token.isAmbiguous, box: box, keyBox: link?.keyBox,
                                             lines: [line.index], features: features, score: score))
             }
         }
-        return addingRightmostBonus(candidates)
+        return addingKeyedRepeatBonus(addingRightmostBonus(candidates))
+    }
+
+    /// A value printed under several keys ("TOTAL AMOUNT: 57.80", "TOTAL: RM 57.80") gains a little
+    /// for each repeat, and among keyed values a later one gains a little over an earlier one:
+    /// documents revise downwards (subtotal, total, rounded total).
+    private func addingKeyedRepeatBonus(_ candidates: [Candidate]) -> [Candidate] {
+        let keyed = candidates.indices.filter { candidates[$0].features.key >= FieldWeights.keyedThreshold }
+        var result = candidates
+        for index in keyed {
+            let repeats = keyed.filter { candidates[$0].normalized == candidates[index].normalized }.count - 1
+            let later = keyed.filter { candidates[$0].box.midY < candidates[index].box.midY }.count
+            result[index].score += FieldWeights.repeatBonus * Double(min(repeats, 2))
+                + FieldWeights.laterBonus * Double(later) / Double(max(keyed.count - 1, 1))
+        }
+        return result
     }
 
     /// The rightmost candidate of each row gets a small bonus, so "TOTAL 2 33.90" reads 33.90.

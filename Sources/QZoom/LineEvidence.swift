@@ -27,10 +27,10 @@ struct QueryPhrases {
         exclude = query.exclude.map { MatchText(phrase: $0) }
     }
 
-    /// MiniLM cosine similarities of unrelated short texts sit around 0–0.15 and of a question and
-    /// its key line around 0.3–0.6; this maps that span onto 0...1.
+    /// MiniLM cosine similarities of a question and unrelated receipt lines reach 0.3 (and an odd
+    /// line 0.5), of a question and its key line 0.45–0.75; this maps 0.25...0.7 onto 0...1.
     static func rescaledSimilarity(_ cosine: Double) -> Double {
-        min(max((cosine - 0.15) / 0.45, 0), 1)
+        min(max((cosine - 0.25) / 0.45, 0), 1)
     }
 
     /// Each key (or cue) phrase is worth a little less than the one before it, so that the order of
@@ -40,17 +40,24 @@ struct QueryPhrases {
     func evidence(for line: PageLayout.Line, cosine: Double?) -> LineEvidence {
         var evidence = LineEvidence()
         evidence.similarity = cosine.map(Self.rescaledSimilarity) ?? 0
-        let keyMatch = PhraseMatcher.bestMatch(keys, in: line.matchText)
-        if let keyMatch {
-            var match = keyMatch.match
-            match.score *= Self.priority(ofKeyAt: keyMatch.index)
+        let keyMatches = keys.enumerated().compactMap { index, key in
+            PhraseMatcher.match(key, in: line.matchText).map { (index: index, match: $0) }
+        }
+        if let best = keyMatches.max(by: { a, b in
+            let sa = a.match.score * Self.priority(ofKeyAt: a.index), sb = b.match.score * Self.priority(ofKeyAt: b.index)
+            return sa != sb ? sa < sb : a.match.range.count < b.match.range.count
+        }) {
+            var match = best.match
+            match.score *= Self.priority(ofKeyAt: best.index)
             evidence.key = match
         }
-        if let excluded = PhraseMatcher.bestMatch(exclude, in: line.matchText)?.match {
-            // "TOTAL QTY" is excluded although it contains the key "total"; "TOTAL ROUNDED" is kept
-            // although it contains an excluded "round…", because its key match is longer.
-            let keyLength = keyMatch.map { $0.match.range.count } ?? 0
-            evidence.isExcluded = excluded.range.count >= keyLength
+        // An excluded phrase rules the line out unless a key match covers it: "TAX TOTAL" and
+        // "TOTAL QTY" are out although they hold the key "total"; "TOTAL INCLUSIVE OF GST" stays in
+        // although it holds an excluded "gst", because the key "inclusive of gst" covers it.
+        evidence.isExcluded = exclude.contains { phrase in
+            guard let excluded = PhraseMatcher.match(phrase, in: line.matchText) else { return false }
+            return !keyMatches.contains { $0.match.range.lowerBound <= excluded.range.lowerBound
+                && $0.match.range.upperBound >= excluded.range.upperBound }
         }
         for (index, cue) in cues.enumerated() {
             guard var match = PhraseMatcher.match(cue, in: line.matchText) else { continue }

@@ -64,6 +64,9 @@ struct PageLayout {
         }
         let ordered = Self.readingOrder(prepared)
         lines = ordered
+        textArea = prepared.dropFirst().reduce(prepared.first?.box ?? Rect(origin: Point(x: 0, y: 0), size: page.size)) {
+            $0.union($1.box)
+        }
         let heights = prepared.map(\.height).sorted()
         medianHeight = heights.isEmpty ? 1 : max(heights[heights.count / 2], 1e-6)
         rows = ordered.indices.map { position in
@@ -93,10 +96,10 @@ struct PageLayout {
         return best
     }
 
-    /// Two lines share a row when their boxes overlap vertically by half the smaller height.
+    /// Two lines share a row when their boxes overlap vertically by more than half the smaller height.
     static func sameRow(_ a: Line, _ b: Line) -> Bool {
         let overlap = min(a.box.maxY, b.box.maxY) - max(a.box.minY, b.box.minY)
-        return overlap >= 0.5 * min(a.box.height, b.box.height)
+        return overlap > 0.5 * min(a.box.height, b.box.height)
     }
 
     /// The nearest line below `position` that overlaps it horizontally, within two text heights.
@@ -108,9 +111,14 @@ struct PageLayout {
     /// Positions of the other lines in the same row, left to right.
     func rowMates(_ position: Int) -> [Int] { rows[position] }
 
-    /// The page-relative position of a box's centre, each coordinate in 0...1.
+    /// The box around all lines: position hints are scored against it, so that a scan's margins
+    /// (a small receipt on a large sheet) do not move the "top" of the document.
+    let textArea: Rect
+
+    /// The position of a box's centre within the text area, each coordinate in 0...1.
     func relativeCenter(_ box: Rect) -> Point {
-        Point(x: size.width > 0 ? box.midX / size.width : 0.5, y: size.height > 0 ? box.midY / size.height : 0.5)
+        Point(x: textArea.width > 0 ? (box.midX - textArea.minX) / textArea.width : 0.5,
+              y: textArea.height > 0 ? (box.midY - textArea.minY) / textArea.height : 0.5)
     }
 
     private static func textHeight(_ line: TextLine) -> Double {

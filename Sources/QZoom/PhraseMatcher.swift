@@ -12,34 +12,19 @@ public struct PhraseMatch: Sendable, Equatable {
 
 public enum PhraseMatcher {
     /// The best match of `phrase` in `text`, nil when it needs more edits than the phrase's length allows:
-    /// none up to 3 letters, one confusable substitution (T0TAL) up to 5, one edit up to 9, then one per
-    /// 5 letters. Short words are held tight because one edit turns "SITE" into "suite".
+    /// none up to 3 letters, one confusable substitution (T0TAL) up to 7, one edit up to 11, then one
+    /// per 6 letters. Words are held tight because one edit turns "SITE" into "suite" and "BORONG"
+    /// into "lorong".
     public static func match(_ phrase: String, in text: String) -> PhraseMatch? {
         match(MatchText(phrase: phrase), in: MatchText(text))
-    }
-
-    /// The best match among `phrases`; ties go to the longer phrase, then the earlier one.
-    static func bestMatch(_ phrases: [MatchText], in text: MatchText) -> (index: Int, match: PhraseMatch)? {
-        var best: (index: Int, match: PhraseMatch)?
-        for (index, phrase) in phrases.enumerated() {
-            guard let found = match(phrase, in: text) else { continue }
-            if let current = best {
-                let longer = phrase.characters.count > phrases[current.index].characters.count
-                if found.score < current.match.score - 1e-9 || (abs(found.score - current.match.score) < 1e-9 && !longer) {
-                    continue
-                }
-            }
-            best = (index, found)
-        }
-        return best
     }
 
     static func allowedEdits(forLength length: Int) -> Double {
         switch length {
         case ...3: 0
-        case ...5: 0.35
-        case ...9: 1
-        default: Double(length) / 5
+        case ...7: 0.35
+        case ...11: 1
+        default: Double(length) / 6
         }
     }
 

@@ -82,13 +82,16 @@ public struct Query: Sendable, Equatable {
     /// one phrase wrapped over lines (a long company name), which joins lines only where the text
     /// says it continues.
     public var isBlock: Bool
+    /// Amount queries: answer with the amount's currency (ISO code, or the symbol as printed) rather
+    /// than its number; candidates without a currency are left out.
+    public var reportsCurrency: Bool
     /// Text queries: drop registration numbers and other tokens with digits printed after the name
     /// ("ACME SDN BHD (123456-X)" → "ACME SDN BHD").
     public var dropsIdentifiers: Bool
     public var thresholds: QueryThresholds
 
     public init(name: String, question: String, type: AnswerType, keys: [String] = [], cues: [String] = [],
-                exclude: [String] = [], hint: PositionHint? = nil, maxLines: Int = 1, isBlock: Bool = false, dropsIdentifiers: Bool = false,
+                exclude: [String] = [], hint: PositionHint? = nil, maxLines: Int = 1, isBlock: Bool = false, reportsCurrency: Bool = false, dropsIdentifiers: Bool = false,
                 thresholds: QueryThresholds = QueryThresholds()) {
         self.name = name
         self.question = question
@@ -99,6 +102,7 @@ public struct Query: Sendable, Equatable {
         self.hint = hint
         self.maxLines = maxLines
         self.isBlock = isBlock
+        self.reportsCurrency = reportsCurrency
         self.dropsIdentifiers = dropsIdentifiers
         self.thresholds = thresholds
     }
@@ -142,6 +146,22 @@ public struct PositionHint: Sendable, Equatable {
         "bottom-right": Rect(minX: 0.5, minY: 0.65, maxX: 1, maxY: 1),
         "middle": Rect(minX: 0, minY: 0.3, maxX: 1, maxY: 0.7),
     ]
+
+    /// For a named region at an edge or corner, the direction of that edge (x and y each −1, 0 or 1):
+    /// "top" means as high as possible, so within the region a higher line fits better.
+    public var edge: (x: Double, y: Double)? {
+        switch name {
+        case "top", "header": (0, -1)
+        case "bottom", "footer": (0, 1)
+        case "left": (-1, 0)
+        case "right": (1, 0)
+        case "top-left": (-1, -1)
+        case "top-right": (1, -1)
+        case "bottom-left": (-1, 1)
+        case "bottom-right": (1, 1)
+        default: nil
+        }
+    }
 
     /// The hinted region in page coordinates.
     public func pageRegion(in pageSize: Size) -> Rect {

@@ -15,6 +15,7 @@ public struct TemplateError: Error, Equatable, Sendable, CustomStringConvertible
         case badHint(String)
         case outOfRange(key: String, detail: String)
         case duplicateTemplate(name: String, firstFile: String)
+        case secondFallback(firstTemplate: String)
 
         public var description: String {
             switch self {
@@ -33,6 +34,7 @@ public struct TemplateError: Error, Equatable, Sendable, CustomStringConvertible
             case .badHint(let detail): "bad position hint: \(detail)"
             case .outOfRange(let key, let detail): "`\(key)` \(detail)"
             case .duplicateTemplate(let name, let firstFile): "template \"\(name)\" is already defined in \(firstFile)"
+            case .secondFallback(let first): "template \"\(first)\" is already the fallback"
             }
         }
     }

@@ -5,7 +5,8 @@ import TOMLKit
 /// Reads templates from TOML (format in docs/templates.md). Every problem is a `TemplateError`
 /// with the file, the line of the offending key and the reason; nothing in a file can crash it.
 public enum TemplateLoader {
-    /// Every `*.toml` in `directory`, sorted by file name. Two files may not define the same name.
+    /// Every `*.toml` in `directory`, sorted by file name. Two files may not define the same name, and
+    /// at most one template may be the fallback.
     public static func loadDirectory(_ directory: URL) throws(TemplateError) -> [Template] {
         let files: [URL]
         do {
@@ -23,6 +24,10 @@ public enum TemplateLoader {
             if let first = definingFile[template.name] {
                 throw TemplateError(file: file.path, line: TOMLSourceMap(source: source).line(of: "name", in: .root),
                                     reason: .duplicateTemplate(name: template.name, firstFile: first))
+            }
+            if template.match.isFallback, let first = templates.first(where: \.match.isFallback) {
+                throw TemplateError(file: file.path, line: TOMLSourceMap(source: source).line(of: "fallback", in: .table("match")),
+                                    reason: .secondFallback(firstTemplate: first.name))
             }
             definingFile[template.name] = file.path
             templates.append(template)
@@ -95,7 +100,7 @@ public enum TemplateLoader {
 
     private static func readQuery(_ table: TableReader) throws(TemplateError) -> Query {
         try table.rejectUnknownKeys(["name", "question", "type", "keys", "cues", "exclude", "hint", "lines",
-                                     "block", "drop_ids", "gate", "roi"])
+                                     "block", "drop_ids", "report", "gate", "roi"])
         let name = try table.requiredString("name")
         try table.check(isValidName(name), key: "name", .invalidName(name))
         let question = try table.requiredString("question")
@@ -116,12 +121,17 @@ public enum TemplateLoader {
         let isBlock = try table.bool("block") ?? false
         try table.check(!isBlock || type == .text, key: "block",
                         .outOfRange(key: "block", detail: "applies to text queries only"))
+        let report = try table.string("report") ?? "value"
+        try table.check(report == "value" || report == "currency", key: "report",
+                        .outOfRange(key: "report", detail: "must be \"value\" or \"currency\""))
+        try table.check(report == "value" || type == .amount, key: "report",
+                        .outOfRange(key: "report", detail: "\"currency\" applies to amount queries only"))
         let dropsIdentifiers = try table.bool("drop_ids") ?? false
         try table.check(!dropsIdentifiers || type == .text, key: "drop_ids",
                         .outOfRange(key: "drop_ids", detail: "applies to text queries only"))
         return Query(name: name, question: question, type: type, keys: try table.strings("keys"),
                      cues: try table.strings("cues"), exclude: try table.strings("exclude"), hint: hint,
-                     maxLines: lines, isBlock: isBlock, dropsIdentifiers: dropsIdentifiers,
+                     maxLines: lines, isBlock: isBlock, reportsCurrency: report == "currency", dropsIdentifiers: dropsIdentifiers,
                      thresholds: QueryThresholds(gate: try table.fraction("gate"), roi: try table.fraction("roi")))
     }
 

@@ -99,7 +99,7 @@ extension AnswerContext {
 
     /// How much joining line `adding` (`upper` or `lower`) to the span helps; nil when it may not join
     /// (excluded, a key, or of another text size or far away). A block joins every line by its fit
-    /// (its cue, or −0.35 without one; +0.5 for a short line of words under the block) plus 0.5 when
+    /// (its cue, or −0.35 without one; +0.5 for a short line of words tight under the block) plus 0.5 when
     /// the text continues (`upper` ends with `,` `&` `-` `/` or an open parenthesis). A wrapped phrase joins only where the text continues, which for a
     /// phrase also includes a `lower` line that starts with a cue or is little more than cues
     /// ("… HARDWARE" / "ENTERPRISE …", "PASARAYA BORONG PINTAR" / "SDN BHD").
@@ -110,8 +110,12 @@ extension AnswerContext {
               bottom.box.minY - top.box.maxY <= 1.2 * max(top.height, bottom.height) else { return nil }
         let fit = lineFit(adding)
         if query.isBlock {
-            // A short line without digits under a block is its town, state or country ("SELANGOR").
-            let trailing = below && fit < 0 && isShortWordsOnly(adding) ? 0.5 : 0
+            // A short line without digits right under a block (no further from it than its lines are
+            // from each other) is its town, state or country ("SELANGOR").
+            let height = max(top.height, bottom.height)
+            let blockGap = layout.lineAbove(upper).map { top.box.minY - layout.lines[$0].box.maxY } ?? 0
+            let tight = bottom.box.minY - top.box.maxY <= max(0.5 * height, blockGap + 0.3 * height)
+            let trailing = below && tight && fit < 0 && isShortWordsOnly(adding) ? 0.5 : 0
             return fit + trailing + (TextCleaning.continues(top.text, into: bottom.text) ? 0.5 : 0)
         }
         let continues = TextCleaning.continues(top.text, into: bottom.text) || isLittleMoreThanCues(lower)
