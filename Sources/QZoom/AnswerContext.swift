@@ -37,16 +37,20 @@ struct AnswerContext {
             if score > (best?.score ?? 0) { best = KeyLink(score: score, keyBox: box) }
         }
         var labelExcluded = evidence[position].isExcluded
+        let hasOwnLabel = range.lowerBound > 0 && line.characters[..<range.lowerBound].contains { $0.isLetter }
         if let key = evidence[position].key, !key.range.overlaps(range) {
             let relation = key.range.upperBound <= range.lowerBound ? Relation.sameLineAfterKey : Relation.sameLineBeforeKey
             consider(evidence[position].keyStrength * relation, line.box(ofCharacters: key.range))
+        } else if evidence[position].key == nil, hasOwnLabel {
+            // A line close to the question but without a key phrase keys the value it holds itself.
+            consider(evidence[position].keyStrength * Relation.sameLineAfterKey,
+                     line.box(ofCharacters: 0..<range.lowerBound))
         }
         // Lines to the left in the same row; the nearest one with letters is the value's label (lines
         // of digits between them are other columns: "S=GST @6%:  122.00  7.30").
         let leftOfValue = layout.rowMates(position).filter { other in
             layout.lines[other].box.maxX <= valueBox.minX + 0.5 * line.height
         }.sorted { layout.lines[$0].box.maxX > layout.lines[$1].box.maxX }
-        let hasOwnLabel = range.lowerBound > 0 && line.characters[..<range.lowerBound].contains { $0.isLetter }
         let label = leftOfValue.first { layout.lines[$0].characters.contains(where: \.isLetter) }
         if let label, !hasOwnLabel, evidence[label].isExcluded { labelExcluded = true }
         for other in leftOfValue where evidence[other].keyStrength > 0 {
@@ -54,12 +58,13 @@ struct AnswerContext {
             let relation = (Relation.sameRowRightOfKey - 0.15 * min(gap, 1)) * (other == label && !hasOwnLabel ? 1 : 0.85)
             consider(evidence[other].keyStrength * relation, layout.lines[other].box)
         }
-        // Keys above: the line above the value's line, or the one above that.
+        // Keys above: the line above the value's line, or the one above that. Only key phrases count
+        // here: a line that is merely similar to the question is more often a value line itself.
         if let above = layout.lineAbove(position) {
-            if evidence[above].keyStrength > 0 {
+            if evidence[above].key != nil {
                 consider(evidence[above].keyStrength * Relation.lineBelowKey, layout.lines[above].box)
             }
-            if let second = layout.lineAbove(above), evidence[second].keyStrength > 0 {
+            if let second = layout.lineAbove(above), evidence[second].key != nil {
                 consider(evidence[second].keyStrength * Relation.twoLinesBelowKey, layout.lines[second].box)
             }
         }

@@ -132,6 +132,12 @@ public struct PositionHint: Sendable, Equatable {
         self.name = name
     }
 
+    /// The named region `name` (`top`, `footer`, …), nil for an unknown name.
+    public init?(named name: String) {
+        guard let region = Self.named[name] else { return nil }
+        self.init(region: region, name: name)
+    }
+
     /// The named regions a template may use instead of four numbers.
     public static let named: [String: Rect] = [
         "top": Rect(minX: 0, minY: 0, maxX: 1, maxY: 0.35),

@@ -139,12 +139,12 @@ public enum TemplateLoader {
     private static func readHint(_ table: TableReader) throws(TemplateError) -> PositionHint? {
         guard let value = table.table["hint"] else { return nil }
         if let name = value.string {
-            guard let region = PositionHint.named[name] else {
+            guard let hint = PositionHint(named: name) else {
                 let names = PositionHint.named.keys.sorted().joined(separator: ", ")
                 throw table.error(.badHint("unknown region \"\(name)\" (expected one of: \(names), or [x0, y0, x1, y1])"),
                                   key: "hint")
             }
-            return PositionHint(region: region, name: name)
+            return hint
         }
         guard let array = value.array else {
             throw table.error(.badHint("expected a region name or [x0, y0, x1, y1]"), key: "hint")

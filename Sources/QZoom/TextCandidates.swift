@@ -183,7 +183,7 @@ extension AnswerContext {
         return evidence[position].cues.contains { $0.range.lowerBound == first }
     }
 
-    /// True when at most four letters or digits of the line are outside its cue matches.
+    /// True when at most three letters or digits of the line are outside its cue matches ("CO. (M) SDN BHD").
     private func isLittleMoreThanCues(_ position: Int) -> Bool {
         let cues = evidence[position].cues
         guard !cues.isEmpty else { return false }
@@ -191,7 +191,7 @@ extension AnswerContext {
         let outside = line.characters.indices.filter { index in
             (line.characters[index].isLetter || line.characters[index].isNumber) && !cues.contains { $0.range.contains(index) }
         }
-        return outside.count <= 4
+        return outside.count <= 3
     }
 
     /// The nearest line to the right of `position` in the same row.
