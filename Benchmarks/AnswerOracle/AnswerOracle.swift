@@ -110,6 +110,7 @@ struct Tally {
     var looseRight: [String: Int] = [:]
     var total: [String: [AnswerOracle.Half: Int]] = [:]
     var confidences: [(Double, Bool)] = []
+    var confidencesByQuery: [String: [(Double, Bool)]] = [:]
 
     init(queries: [String]) { self.queries = queries }
 
@@ -118,17 +119,22 @@ struct Tally {
         if loose { looseRight[query, default: 0] += 1 }
         if correct { right[query, default: [:]][half, default: 0] += 1 }
         confidences.append((confidence, correct))
+        confidencesByQuery[query, default: []].append((confidence, correct))
     }
 
     func table(similarity: String) -> String {
         func cell(_ r: Int, _ n: Int) -> String { n == 0 ? "–" : String(format: "%.3f (%d/%d)", Double(r) / Double(n), r, n) }
-        var rows = ["| field (similarity: \(similarity)) | first half (dev) | second half (held out) | all | all, letters and digits only |",
-                    "|---|---|---|---|---|"]
+        var rows = ["| field (similarity: \(similarity)) | first half (dev) | second half (held out) | all | all, letters and digits only | mean confidence right / wrong |",
+                    "|---|---|---|---|---|---|"]
         for query in queries {
             let r1 = right[query]?[.first] ?? 0, n1 = total[query]?[.first] ?? 0
             let r2 = right[query]?[.second] ?? 0, n2 = total[query]?[.second] ?? 0
+            func mean(_ correct: Bool) -> String {
+                let values = (confidencesByQuery[query] ?? []).filter { $0.1 == correct }.map(\.0)
+                return values.isEmpty ? "–" : String(format: "%.2f", values.reduce(0, +) / Double(values.count))
+            }
             rows.append("| \(query) | \(cell(r1, n1)) | \(cell(r2, n2)) | \(cell(r1 + r2, n1 + n2)) | "
-                        + "\(cell(looseRight[query] ?? 0, n1 + n2)) |")
+                        + "\(cell(looseRight[query] ?? 0, n1 + n2)) | \(mean(true)) / \(mean(false)) |")
         }
         return rows.joined(separator: "\n")
     }

@@ -10,12 +10,13 @@ public struct Answerer: Sendable {
     }
 
     /// - Parameter similarities: the cosine similarity of the question to each of `page.lines`, in
-    ///   order (from `EmbeddingSimilarity`), or nil to rely on key phrases alone.
+    ///   order (from `EmbeddingSimilarity`), or nil to rely on key phrases alone. One per line: any
+    ///   other count is a programming error.
     public func answer(_ query: Query, on page: PageText, similarities: [Double]? = nil) -> QueryAnswer {
+        precondition(similarities.map { $0.count == page.lines.count } ?? true, "one similarity per line")
         let layout = PageLayout(page)
         let phrases = QueryPhrases(query)
-        let usable = similarities.flatMap { $0.count == page.lines.count ? $0 : nil }
-        let evidence = layout.lines.map { phrases.evidence(for: $0, cosine: usable?[$0.index]) }
+        let evidence = layout.lines.map { phrases.evidence(for: $0, cosine: similarities?[$0.index]) }
         let context = AnswerContext(query: query, phrases: phrases, layout: layout, evidence: evidence, dateOrder: dateOrder)
         let candidates: [Candidate] = switch query.type {
         case .amount, .date, .integer, .id: context.fieldCandidates()
@@ -26,20 +27,21 @@ public struct Answerer: Sendable {
             a.score != b.score ? a.score > b.score : a.box.minY < b.box.minY
         }
         var answer = QueryAnswer(query: query.name, candidates: ranked, confidence: 0)
-        answer.confidence = Self.confidence(answer, queryHasKeys: !query.keys.isEmpty, type: query.type)
+        answer.confidence = Self.confidence(answer, type: query.type)
         return answer
     }
 
-    /// Calibrated-ish confidence in [0, 1]: the best score (already 0...1 for a good answer), scaled
-    /// by how far it leads the best candidate with another value, by its OCR confidence, and down
-    /// when the query has keys but the answer was read next to none.
-    static func confidence(_ answer: QueryAnswer, queryHasKeys: Bool, type: AnswerType) -> Double {
+    /// Calibrated-ish confidence in [0, 1]: mostly how far the best candidate leads the best one with
+    /// another value (a quarter of the score scale is a clear lead), partly its score as a share of
+    /// what its kind of candidate can reach (a text value found without a key cannot earn the key's
+    /// weight), scaled by its OCR confidence.
+    static func confidence(_ answer: QueryAnswer, type: AnswerType) -> Double {
         guard let best = answer.best else { return 0 }
         if type == .region { return min(max(best.score, 0), 1) }
-        let score = min(max(best.score, 0), 1)
-        let lead = 0.4 + 0.6 * min(max(answer.margin, 0) / 0.25, 1)
+        let unkeyedText = type == .text && best.features.key == 0
+        let share = min(max(best.score / (unkeyedText ? 1 - AnswerContext.TextWeights.key : 1), 0), 1)
+        let lead = min(max(answer.margin, 0) / 0.25, 1)
         let ocr = 0.5 + 0.5 * best.features.ocr
-        let keyed = queryHasKeys && best.features.key == 0 ? 0.7 : 1
-        return min(max(score * lead * ocr * keyed, 0), 1)
+        return min(max(ocr * (0.4 * share + 0.6 * lead), 0), 1)
     }
 }

@@ -8,6 +8,17 @@ public protocol TextEmbedder: AnyObject {
 
 extension SentenceEncoder: TextEmbedder {}
 
+/// An embedder broke its contract.
+public enum EmbeddingError: Error, Equatable, CustomStringConvertible {
+    case wrongCount(texts: Int, embeddings: Int)
+
+    public var description: String {
+        switch self {
+        case .wrongCount(let texts, let embeddings): "the encoder returned \(embeddings) embeddings for \(texts) texts"
+        }
+    }
+}
+
 /// Question-to-line similarities with an embedding cache: a page's lines are embedded once and
 /// shared by every query, and a question is embedded once per run.
 public final class EmbeddingSimilarity {
@@ -23,6 +34,9 @@ public final class EmbeddingSimilarity {
         let missing = Set(texts.filter { cache[$0] == nil }).sorted()
         if !missing.isEmpty {
             let computed = try embedder.embed(missing)
+            guard computed.count == missing.count else {
+                throw EmbeddingError.wrongCount(texts: missing.count, embeddings: computed.count)
+            }
             for (text, embedding) in zip(missing, computed) { cache[text] = embedding }
         }
         return texts.map { cache[$0] ?? [] }
