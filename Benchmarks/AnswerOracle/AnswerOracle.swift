@@ -95,9 +95,10 @@ extension AnswerOracle {
         var text = "\(answer.query) (expected \"\(expected)\", confidence \(String(format: "%.2f", answer.confidence))):"
         for candidate in answer.candidates.prefix(5) {
             let f = candidate.features
-            text += String(format: "\n  %.3f  key %.2f valid %.2f pos %.2f ocr %.2f sim %.2f cue %.2f prom %.2f%@  \"%@\"",
+            text += String(format: "\n  %.3f  key %.2f valid %.2f pos %.2f ocr %.2f sim %.2f cue %.2f prom %.2f%@  \"%@\" at %@",
                            candidate.score, f.key, f.validity, f.position, f.ocr, f.similarity, f.cue, f.prominence,
-                           f.isExcluded ? " EXCLUDED" : "", candidate.value)
+                           f.isExcluded ? " EXCLUDED" : "", candidate.value, candidate.box.description)
+            if let keyBox = candidate.keyBox { text += " key at \(keyBox)" }
         }
         return text
     }

@@ -16,7 +16,7 @@ public struct Answerer: Sendable {
         precondition(similarities.map { $0.count == page.lines.count } ?? true, "one similarity per line")
         let layout = PageLayout(page)
         let phrases = QueryPhrases(query)
-        let evidence = layout.lines.map { phrases.evidence(for: $0, cosine: similarities?[$0.index]) }
+        let evidence = phrases.evidence(for: layout, cosines: similarities)
         let context = AnswerContext(query: query, phrases: phrases, layout: layout, evidence: evidence, dateOrder: dateOrder)
         let candidates: [Candidate] = switch query.type {
         case .amount, .date, .integer, .id: context.fieldCandidates()

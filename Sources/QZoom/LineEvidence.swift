@@ -20,11 +20,27 @@ struct QueryPhrases {
     let keys: [MatchText]
     let cues: [MatchText]
     let exclude: [MatchText]
+    let stop: [MatchText]
 
     init(_ query: Query) {
         keys = query.keys.map { MatchText(phrase: $0) }
         cues = query.cues.map { MatchText(phrase: $0) }
         exclude = query.exclude.map { MatchText(phrase: $0) }
+        stop = query.stop.map { MatchText(phrase: $0) }
+    }
+
+    /// The evidence of every line of `layout`, in its order; lines from the first stop phrase down
+    /// are excluded.
+    func evidence(for layout: PageLayout, cosines: [Double]?) -> [LineEvidence] {
+        var evidence = layout.lines.map { self.evidence(for: $0, cosine: cosines?[$0.index]) }
+        let stopLine = layout.lines.first { line in stop.contains { PhraseMatcher.match($0, in: line.matchText) != nil } }
+        if let stopLine {
+            for (position, line) in layout.lines.enumerated() where line.box.midY >= stopLine.box.minY {
+                evidence[position] = LineEvidence(similarity: evidence[position].similarity)
+                evidence[position].isExcluded = true
+            }
+        }
+        return evidence
     }
 
     /// MiniLM cosine similarities of a question and unrelated receipt lines reach 0.3 (and an odd

@@ -74,6 +74,9 @@ public struct Query: Sendable, Equatable {
     public var cues: [String]
     /// Phrases that rule a line out, as a key and as a value ("subtotal", "tel").
     public var exclude: [String]
+    /// Phrases that end the part of the page the query reads: the first line (from the top) that
+    /// matches one, and every line below it, are ruled out ("gst summary" for a receipt's total).
+    public var stop: [String]
     /// Where on the page the value usually is.
     public var hint: PositionHint?
     /// The most lines a text value may span.
@@ -91,7 +94,7 @@ public struct Query: Sendable, Equatable {
     public var thresholds: QueryThresholds
 
     public init(name: String, question: String, type: AnswerType, keys: [String] = [], cues: [String] = [],
-                exclude: [String] = [], hint: PositionHint? = nil, maxLines: Int = 1, isBlock: Bool = false, reportsCurrency: Bool = false, dropsIdentifiers: Bool = false,
+                exclude: [String] = [], stop: [String] = [], hint: PositionHint? = nil, maxLines: Int = 1, isBlock: Bool = false, reportsCurrency: Bool = false, dropsIdentifiers: Bool = false,
                 thresholds: QueryThresholds = QueryThresholds()) {
         self.name = name
         self.question = question
@@ -99,6 +102,7 @@ public struct Query: Sendable, Equatable {
         self.keys = keys
         self.cues = cues
         self.exclude = exclude
+        self.stop = stop
         self.hint = hint
         self.maxLines = maxLines
         self.isBlock = isBlock

@@ -99,7 +99,7 @@ public enum TemplateLoader {
     }
 
     private static func readQuery(_ table: TableReader) throws(TemplateError) -> Query {
-        try table.rejectUnknownKeys(["name", "question", "type", "keys", "cues", "exclude", "hint", "lines",
+        try table.rejectUnknownKeys(["name", "question", "type", "keys", "cues", "exclude", "stop", "hint", "lines",
                                      "block", "drop_ids", "report", "gate", "roi"])
         let name = try table.requiredString("name")
         try table.check(isValidName(name), key: "name", .invalidName(name))
@@ -130,7 +130,8 @@ public enum TemplateLoader {
         try table.check(!dropsIdentifiers || type == .text, key: "drop_ids",
                         .outOfRange(key: "drop_ids", detail: "applies to text queries only"))
         return Query(name: name, question: question, type: type, keys: try table.strings("keys"),
-                     cues: try table.strings("cues"), exclude: try table.strings("exclude"), hint: hint,
+                     cues: try table.strings("cues"), exclude: try table.strings("exclude"),
+                     stop: try table.strings("stop"), hint: hint,
                      maxLines: lines, isBlock: isBlock, reportsCurrency: report == "currency", dropsIdentifiers: dropsIdentifiers,
                      thresholds: QueryThresholds(gate: try table.fraction("gate"), roi: try table.fraction("roi")))
     }

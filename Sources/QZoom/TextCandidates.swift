@@ -140,9 +140,11 @@ extension AnswerContext {
             && line.text.split(whereSeparator: \.isWhitespace).filter { $0.filter(\.isLetter).count >= 2 }.count <= 4
     }
 
-    /// The best cue match of a line, earlier cues weighing more (as for keys).
+    /// The best cue match of a line, earlier cues weighing more (as for keys). A parenthesised
+    /// reference has none: its digits are a registration number, not a postcode.
     private func cueStrength(_ position: Int) -> Double {
-        evidence[position].cues.map { $0.score }.max() ?? 0
+        if TextCleaning.isParenthesisedIdentifier(layout.lines[position].text) { return 0 }
+        return evidence[position].cues.map { $0.score }.max() ?? 0
     }
 
     /// A candidate made of `pieces`, scored by the line it grew from (its cue, position and prominence)

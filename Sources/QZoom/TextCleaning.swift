@@ -15,11 +15,12 @@ enum TextCleaning {
         return value
     }
 
-    /// A line that is only a parenthesised token with digits: "(81109-A)", "(JM0517726)".
+    /// A line that is only a parenthesised reference of at most three words with a digit:
+    /// "(81109-A)", "(JM0517726)", "(NO. 193573-M)".
     static func isParenthesisedIdentifier(_ text: String) -> Bool {
         let value = collapsed(text)
         return value.hasPrefix("(") && value.hasSuffix(")") && value.contains(where: \.isNumber)
-            && !value.dropFirst().dropLast().contains(where: \.isWhitespace)
+            && value.split(separator: " ").count <= 3
     }
 
     /// True when the text of `line` says it goes on in `next`: it ends with `,` `&` `-` or `/`, or

@@ -67,6 +67,22 @@ import QZoomCore
         #expect(Answerer().answer(totalQuery, on: page).value == "8.00")
     }
 
+    @Test func linesFromAStopPhraseDownAreNotRead() {
+        var query = totalQuery
+        query.stop = ["gst summary"]
+        let page = Self.page([
+            Self.line("TOTAL :", x: 20, y: 600),
+            Self.line("99.00", x: 450, y: 590),
+            Self.line("GST SUMMARY", x: 20, y: 700),
+            Self.line("TOTAL:", x: 200, y: 760),
+            Self.line("93.40", x: 300, y: 755),
+        ])
+        #expect(Answerer().answer(totalQuery, on: page).value == "93.40", "without the stop, the later total wins")
+        let answer = Answerer().answer(query, on: page)
+        #expect(answer.value == "99.00")
+        #expect(answer.candidates.first { $0.value == "93.40" }?.features.isExcluded == true)
+    }
+
     @Test func readsADateBelowItsKeyAndSkipsExcludedDates() throws {
         let query = Query(name: "date", question: "What is the invoice date?", type: .date,
                           keys: ["invoice date", "date"], exclude: ["due"])

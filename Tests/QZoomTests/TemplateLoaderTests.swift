@@ -22,6 +22,7 @@ import QZoomCore
         type = "amount"
         keys = ["total", "sum"]
         exclude = ["subtotal"]
+        stop = ["tax summary"]
         hint = "bottom"
         gate = 0.05
         roi = 0.2
@@ -47,6 +48,7 @@ import QZoomCore
         #expect(total.type == .amount)
         #expect(total.keys == ["total", "sum"])
         #expect(total.exclude == ["subtotal"])
+        #expect(total.stop == ["tax summary"])
         #expect(total.hint?.name == "bottom")
         #expect(total.thresholds == QueryThresholds(gate: 0.05, roi: 0.2))
         let address = try #require(template.query(named: "address"))
