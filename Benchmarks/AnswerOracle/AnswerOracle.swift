@@ -76,6 +76,7 @@ struct AnswerOracle: ParsableCommand {
                 let loose = ExactMatch.matchesLettersAndDigits(answer.value, expected, type: query.type,
                                                                dateOrder: template.dateOrder)
                 tally.add(query.name, half: half, correct: correct, loose: loose, confidence: answer.confidence)
+                if query.type == .text, Self.someJoinMatches(lines.map(\.text), expected) { tally.reachable[query.name, default: [:]][half, default: 0] += 1 }
                 if !correct, misses == half {
                     print("\(name) \(query.name): got \(answer.value.map { "\"\($0)\"" } ?? "nothing")"
                           + " (confidence \(String(format: "%.2f", answer.confidence))), expected \"\(expected)\"")
@@ -91,6 +92,18 @@ struct AnswerOracle: ParsableCommand {
 }
 
 extension AnswerOracle {
+    /// True when some run of up to eight consecutive transcript lines, joined by spaces, matches: the
+    /// ceiling any line-joining answerer can reach on these labels.
+    static func someJoinMatches(_ texts: [String], _ expected: String) -> Bool {
+        for start in texts.indices {
+            for end in (start + 1)...min(texts.count, start + 8)
+            where ExactMatch.matches(texts[start..<end].joined(separator: " "), expected, type: .text) {
+                return true
+            }
+        }
+        return false
+    }
+
     static func explanation(_ answer: QueryAnswer, expected: String) -> String {
         var text = "\(answer.query) (expected \"\(expected)\", confidence \(String(format: "%.2f", answer.confidence))):"
         for candidate in answer.candidates.prefix(5) {
@@ -109,6 +122,7 @@ struct Tally {
     let queries: [String]
     var right: [String: [AnswerOracle.Half: Int]] = [:]
     var looseRight: [String: Int] = [:]
+    var reachable: [String: [AnswerOracle.Half: Int]] = [:]
     var total: [String: [AnswerOracle.Half: Int]] = [:]
     var confidences: [(Double, Bool)] = []
     var confidencesByQuery: [String: [(Double, Bool)]] = [:]
@@ -136,6 +150,14 @@ struct Tally {
             }
             rows.append("| \(query) | \(cell(r1, n1)) | \(cell(r2, n2)) | \(cell(r1 + r2, n1 + n2)) | "
                         + "\(cell(looseRight[query] ?? 0, n1 + n2)) | \(mean(true)) / \(mean(false)) |")
+        }
+        let text = queries.filter { reachable[$0] != nil }
+        if !text.isEmpty {
+            rows += ["", "| text field | reachable by joining transcript lines: first half | second half |", "|---|---|---|"]
+            for query in text {
+                rows.append("| \(query) | \(cell(reachable[query]?[.first] ?? 0, total[query]?[.first] ?? 0)) | "
+                            + "\(cell(reachable[query]?[.second] ?? 0, total[query]?[.second] ?? 0)) |")
+            }
         }
         return rows.joined(separator: "\n")
     }
