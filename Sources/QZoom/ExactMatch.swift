@@ -6,19 +6,21 @@
 /// - text, id, region: case and whitespace are ignored ("27,JALAN" = "27, jalan"), and so are
 ///   separators at the very end (",", ";", ":" — the punctuation that joins a line to the next);
 ///   every other character must match.
-/// A value that does not parse as its type (a date field holding "N/A") is compared as text.
+/// A value that is not exactly one value of its type (a date field holding "N/A", two amounts) is
+/// compared as text.
 ///
 /// `matchesLettersAndDigits` is a looser, secondary view for text that also ignores punctuation
 /// ("NO.53,JALAN" = "NO 53, JALAN"): reported beside exact match, never instead of it.
 public enum ExactMatch {
     public static func comparable(_ value: String, type: AnswerType, dateOrder: DateOrder = .dayMonthYear) -> String {
         switch type {
-        case .amount, .integer:
-            if let amount = AmountParser.amounts(in: value).first, type == .amount || amount.fractionDigits == 0 {
-                return canonicalDecimal(amount.decimal)
-            }
+        case .amount:
+            if let decimal = AmountParser.normalize(value) { return canonicalDecimal(decimal) }
+        case .integer:
+            let amounts = AmountParser.amounts(in: value)
+            if amounts.count == 1, amounts[0].fractionDigits == 0 { return canonicalDecimal(amounts[0].decimal) }
         case .date:
-            if let date = DateParser.dates(in: value, order: dateOrder).first { return date.iso }
+            if let iso = DateParser.normalize(value, order: dateOrder) { return iso }
         case .text, .id, .region:
             break
         }

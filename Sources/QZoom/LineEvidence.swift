@@ -11,8 +11,6 @@ struct LineEvidence {
     var cues: [PhraseMatch] = []
     /// MiniLM similarity to the question rescaled to 0...1 (0 without an encoder).
     var similarity: Double = 0
-
-    var cueScore: Double { cues.map(\.score).max() ?? 0 }
 }
 
 /// A query's phrases, prepared once, and the rules that turn matches into line evidence.

@@ -23,7 +23,7 @@ struct PageLayout {
         /// Height of the text (the quad's left and right edges), not of a rotated line's bounding box.
         let height: Double
         var text: String { source.text }
-        var matchText: MatchText
+        let matchText: MatchText
 
         /// The part of the line's box that holds characters `range` (proportional to character count).
         func box(ofCharacters range: Range<Int>) -> Rect {
@@ -42,9 +42,11 @@ struct PageLayout {
         /// per-character confidence.
         func confidence(ofCharacters range: Range<Int>) -> Double {
             let perCharacter = source.characterConfidences
-            guard perCharacter.count == characters.count, !range.isEmpty,
-                  range.lowerBound >= 0, range.upperBound <= perCharacter.count else { return source.confidence }
-            return perCharacter[range].reduce(0) { $0 + Double($1) } / Double(range.count)
+            let mean = perCharacter.count == characters.count && !range.isEmpty && range.lowerBound >= 0
+                && range.upperBound <= perCharacter.count
+                ? perCharacter[range].reduce(0) { $0 + Double($1) } / Double(range.count) : source.confidence
+            // A recognizer that failed (NaN) has no confidence.
+            return mean.isFinite ? min(max(mean, 0), 1) : 0
         }
     }
 
@@ -56,11 +58,14 @@ struct PageLayout {
     private let above: [Int?]
     private let rows: [[Int]]
 
+    /// Lines without a finite position (a failed detection) cannot be placed and are left out.
     init(_ page: PageText) {
         size = page.size
-        let prepared = page.lines.enumerated().map { index, line in
-            Line(index: index, source: line, characters: Array(line.text), box: line.box,
-                 height: Self.textHeight(line), matchText: MatchText(line.text))
+        let prepared = page.lines.enumerated().compactMap { index, line -> Line? in
+            let box = line.box
+            guard [box.x, box.y, box.width, box.height].allSatisfy(\.isFinite) else { return nil }
+            return Line(index: index, source: line, characters: Array(line.text), box: box,
+                        height: Self.textHeight(line), matchText: MatchText(line.text))
         }
         let ordered = Self.readingOrder(prepared)
         lines = ordered

@@ -226,4 +226,26 @@ import QZoomCore
         let blurred = Self.page([Self.line("TOTAL 12.50", x: 20, y: 530, confidence: 0.4)])
         #expect(Answerer().answer(totalQuery, on: blurred).confidence < Answerer().answer(totalQuery, on: sharp).confidence)
     }
+
+    /// OCR output can be anything: empty lines, degenerate or odd quads, NaN, huge numbers, odd Unicode.
+    @Test func oddLinesDoNotBreakAnyQueryType() throws {
+        let odd: [TextLine] = [
+            TextLine(quad: Quad([]), text: "", confidence: 0, characterConfidences: []),
+            TextLine(quad: Quad([Point(x: 1, y: 1), Point(x: 2, y: 2), Point(x: 3, y: 1)]), text: "TOTAL 1.00",
+                     confidence: 0.5, characterConfidences: [0.5]),
+            TextLine(quad: Quad(Rect(x: .nan, y: .nan, width: 10, height: 10)), text: "DATE 31/12/2018",
+                     confidence: .nan, characterConfidences: [Float](repeating: .nan, count: 15)),
+            Self.line("TOTAL 99999999999999999999999.99 ((((", x: 0, y: 0, height: 0),
+            Self.line("e\u{301}\u{301} ß ﬁ 𝟘𝟙 ٣٤ TOTAL: RM", x: 10, y: 10),
+            Self.line(String(repeating: "9,", count: 300), x: 10, y: 40),
+        ]
+        let library = try TemplateLibrary.load(directory: TemplateLoaderTests.projectRoot.appending(path: "config/templates"))
+        for template in library.templates {
+            for query in template.queries {
+                let answer = Answerer().answer(query, on: PageText(lines: odd, size: Size(width: 0, height: 0)))
+                #expect((0...1).contains(answer.confidence), "\(template.name).\(query.name)")
+                #expect(answer.candidates.allSatisfy { $0.score.isFinite })
+            }
+        }
+    }
 }
