@@ -21,6 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Templates (config/templates/*.toml)
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries
@@ -36,6 +38,11 @@ let package = Package(
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
         .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"], swiftSettings: neuralRuntimeFlags),
         .target(name: "Perception", dependencies: ["QZoomCore", "NeuralRuntime"]),
+        // The engine: templates and the answerer
+        .target(name: "QZoom", dependencies: [
+            "QZoomCore", "Perception",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .executableTarget(name: "qzoom", dependencies: [
             "QZoomCore", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -55,6 +62,13 @@ let package = Package(
         .executableTarget(name: "runtime-bench", dependencies: ["Perception", "NeuralRuntime"], path: "Benchmarks/RuntimeBenchmark"),
 
         .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
+        // The answerer on sroie-dev's ground-truth lines as oracle OCR (upper bound, no OCR needed).
+        .executableTarget(name: "answer-oracle", dependencies: [
+            "QZoom", "Perception",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/AnswerOracle"),
+
+        .testTarget(name: "QZoomTests", dependencies: ["QZoom", "QZoomCore", "Perception"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime"], exclude: ["Fixtures"]),
     ]
