@@ -1,0 +1,51 @@
+import Foundation
+import GRDB
+
+/// The results database: one SQLite file in WAL mode, so the CLI reads while the daemon writes.
+/// The daemon is the only writer; workers send it their results over a pipe.
+public final class ResultStore: Sendable {
+    let pool: DatabasePool
+    public let path: String
+
+    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
+    public init(path: String) throws {
+        self.path = path
+        var configuration = Configuration()
+        // A reader holding a snapshot while a checkpoint runs, or a second daemon by mistake, makes
+        // SQLite answer BUSY; waiting a little is better than failing a page.
+        configuration.busyMode = .timeout(5)
+        configuration.label = "qzoom"
+        pool = try StoreError.wrap {
+            let pool = try DatabasePool(path: path, configuration: configuration)
+            try Schema.migrator.migrate(pool)
+            return pool
+        }
+    }
+
+    /// Opens an existing database for reading; readers never create one.
+    public static func existing(path: String) throws -> ResultStore {
+        guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noDatabase(path: path) }
+        return try ResultStore(path: path)
+    }
+
+    func write<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreError.wrap { try pool.write(body) }
+    }
+
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        try StoreError.wrap { try pool.read(body) }
+    }
+
+    /// `PRAGMA integrity_check`: "ok" when the file is sound.
+    public func integrityCheck() throws -> [String] {
+        try read { db in try String.fetchAll(db, sql: "PRAGMA integrity_check") }
+    }
+
+    public var journalMode: String {
+        get throws { try read { db in try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? "" } }
+    }
+}
+
+extension Date {
+    var unixSeconds: Double { timeIntervalSince1970 }
+}
