@@ -32,7 +32,10 @@ public enum ConfigurationFile {
         try reader.knownTables(["paths", "daemon", "worker", "raster", "engine"])
         try reader.section("paths", keys: ["root", "db"]) { r in
             if let root = try r.string("root") { config.root = Self.resolve(root, relativeTo: folder) }
-            if let db = try r.string("db") { config.database = Self.resolve(db, relativeTo: folder) }
+            if let db = try r.string("db") {
+                config.database = Self.resolve(db, relativeTo: folder)
+                config.databaseIsConfigured = true
+            }
         }
         try reader.section("daemon", keys: ["workers", "max_attempts", "stability_delay_ms", "rescan_interval_seconds",
                                             "polling", "poll_interval_ms", "transient_retries",

@@ -8,6 +8,8 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var root = URL(fileURLWithPath: "/srv/qzoom")
     /// The results database (systemd's StateDirectory).
     public var database = URL(fileURLWithPath: "/var/lib/qzoom/qzoom.sqlite")
+    /// Whether `database` was set by a file (else `--root` alone puts the database in the root).
+    public var databaseIsConfigured = false
 
     /// How many documents are processed at once, each in its own worker process.
     public var workers = 2

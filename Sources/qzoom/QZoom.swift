@@ -5,6 +5,9 @@ struct QZoomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qzoom",
         abstract: "Query-aware coarse-to-fine document processing.",
-        subcommands: []
+        subcommands: [
+            DaemonCommand.self, ResultsCommand.self, StatusCommand.self, ShowCommand.self, RetryCommand.self,
+            ExportCommand.self, WorkerCommand.self,
+        ]
     )
 }
