@@ -48,7 +48,7 @@ struct ErrorReport: Codable {
     /// Written with O_EXCL: an existing report (left by a finish that a crash interrupted) is kept.
     func write(besides path: String) throws {
         let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
         encoder.keyEncodingStrategy = .convertToSnakeCase
         var data = try encoder.encode(self)
         data.append(UInt8(ascii: "\n"))

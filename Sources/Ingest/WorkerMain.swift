@@ -44,7 +44,7 @@ public enum WorkerMain {
             setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
         }
         let channel = MessageChannel(descriptor: workerMessageDescriptor)
-        FaultInjection.apply(to: options.file)
+        FaultInjection.atStart(of: options.file)
         do {
             let processor = try makeProcessor(options)
             let document = try processor.open(options.file, requestedTemplate: options.requestedTemplate)
@@ -57,6 +57,7 @@ public enum WorkerMain {
                     try channel.send(WorkerMessage(kind: .abandoned))
                     return 0
                 }
+                FaultInjection.beforePage(of: options.file)
                 var message = WorkerMessage(kind: .page)
                 message.page = try processor.process(page: page, of: document)
                 message.engineVersion = processor.engineVersion
