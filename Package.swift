@@ -47,7 +47,7 @@ let package = Package(
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         // Drives the built `qzoom` binary (a real daemon process) on real files in temporary folders.
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "CCairo"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "QZoomCore", "CCairo"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),
     ]

@@ -13,7 +13,7 @@ public enum AnswerOverlay {
     public static func draw(_ answers: [Answer], on image: PageImage) throws -> PageImage {
         let canvas = try Canvas(image)
         let lineWidth = max(2, Double(max(image.width, image.height)) / 600)
-        let fontSize = max(11, Double(max(image.width, image.height)) / 90)
+        let fontSize = max(12, Double(max(image.width, image.height)) / 60)
         for answer in answers {
             if let roi = answer.roi {
                 canvas.frame(image.pageToPixel(roi), red: 0.1, green: 0.35, blue: 0.95, width: lineWidth, dashed: true)
