@@ -45,6 +45,8 @@ let package = Package(
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+        // The C libraries are used directly only to make fixtures (cairo PDFs, exotic PNGs).
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "QZoomCore", "CPoppler", "CTIFF", "CPNG"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         // Drives the built `qzoom` binary (a real daemon process) on real files in temporary folders.
         .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "QZoomCore", "CCairo"]),

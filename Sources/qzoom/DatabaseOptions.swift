@@ -14,7 +14,7 @@ struct DatabaseOptions: ParsableArguments {
 }
 
 /// `--format table|json|csv`.
-enum OutputFormat: String, ExpressibleByArgument, CaseIterable {
+enum ResultFormat: String, ExpressibleByArgument, CaseIterable {
     case table, json, csv
 }
 

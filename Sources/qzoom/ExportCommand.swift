@@ -9,7 +9,7 @@ struct ExportCommand: ParsableCommand {
         abstract: "Export every document with its pages and answers (JSON) or one row per answer (CSV).")
 
     @OptionGroup var database: DatabaseOptions
-    @Option(help: "Output format: json or csv.") var format: OutputFormat = .json
+    @Option(help: "Output format: json or csv.") var format: ResultFormat = .json
     @Option(name: .shortAndLong, help: ArgumentHelp("Write to this file instead of stdout.", valueName: "file"))
     var output: String?
 

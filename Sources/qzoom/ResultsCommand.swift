@@ -15,7 +15,7 @@ struct ResultsCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Only documents finished since T: ISO 8601 (2026-12-01, 2026-12-01T10:00:00Z) or an age (30m, 2h, 7d).",
                                valueName: "t"))
     var since: String?
-    @Option(help: "Output format: table, json or csv.") var format: OutputFormat = .table
+    @Option(help: "Output format: table, json or csv.") var format: ResultFormat = .table
 
     func validate() throws {
         if file != nil && document != nil { throw ValidationError("give --file or --document, not both") }
