@@ -20,8 +20,9 @@ final class BadInputTests: XCTestCase {
         let multiPage = try Fixtures.pdfData(pages: 6, label: "to be cut")
         let bad: [(name: String, data: Data, codes: Set<String>)] = [
             ("corrupt.pdf", corrupt, ["corrupt"]),
-            ("empty.pdf", Data(), ["corrupt", "unsupported_type", "no_pages"]),
-            ("truncated.pdf", multiPage.prefix(multiPage.count / 5), ["corrupt", "no_pages"]),
+            ("empty.pdf", Data(), ["corrupt"]),
+            ("truncated.pdf", multiPage.prefix(multiPage.count / 5), ["corrupt"]),
+            ("huge.png", Fixtures.pngHeader(width: 40_000, height: 40_000), ["too_many_pixels"]),
             ("too-many-pages.pdf", try Fixtures.pdfData(pages: 25, label: "huge"), ["too_many_pages"]),
             ("notes.txt", Data("just some text, not a document\n".utf8), ["unsupported_type"]),
             ("encrypted.pdf", try Self.encryptedPDF(), ["encrypted"]),

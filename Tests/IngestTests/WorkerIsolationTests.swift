@@ -35,6 +35,32 @@ final class WorkerIsolationTests: XCTestCase {
         XCTAssertEqual(try daemon.stop(), 0)
     }
 
+    func testAFileThatExceedsTheWorkersMemoryLimitCrashesOnlyItsWorker() throws {
+        let daemon = try DaemonHarness(config: """
+            [daemon]
+            workers = 2
+            stability_delay_ms = 200
+            max_attempts = 2
+            [worker]
+            memory_limit_mb = 256
+            """)
+        try daemon.start()
+        // 9000×9000 RGB: 243 MB decoded, more than a 256 MiB address space leaves after the runtime.
+        let big = daemon.root.appendingPathComponent("big.png")
+        try Fixtures.whitePNG(at: big, side: 9000)
+        try daemon.drop(try Data(contentsOf: big), as: "big.png")
+        for n in 1...3 { try daemon.drop(try Fixtures.pdfData(pages: 1, label: "small \(n)"), as: "small-\(n).pdf") }
+
+        try daemon.wait("the big file failed after two attempts, the others done") {
+            daemon.files(in: daemon.failed) == ["big.png", "big.png.error.json"] && daemon.files(in: daemon.done).count == 3
+        }
+        let record = try daemon.store().document(named: "big.png")
+        XCTAssertEqual(record.errorCode, "worker_crashed")
+        XCTAssertEqual(record.attempts, 2)
+        XCTAssertTrue(record.errorMessage?.contains("256 MB memory limit") == true, record.errorMessage ?? "")
+        XCTAssertEqual(try daemon.stop(), 0)
+    }
+
     func testAttemptsAreCountedAcrossRestartsSoACrashLoopEnds() throws {
         let daemon = try DaemonHarness(config: """
             [daemon]
