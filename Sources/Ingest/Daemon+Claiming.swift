@@ -11,6 +11,15 @@ extension Daemon {
         let left = DropTree.files(below: tree.processing)
         if !left.isEmpty { log("resuming \(left.count) files left in processing/") }
         for claimName in left { try register(claimName: claimName) }
+        // A document the store thinks is waiting, whose file is not in processing/ any more (removed by
+        // hand, or a move the disk lost): say so instead of counting it as queued forever.
+        for status in [DocumentStatus.queued, .processing] {
+            for record in try store.documents(status: status) where !queue.contains(where: { $0.id == record.id }) {
+                log("document \(record.id) (\(record.claimName)): its file is no longer in processing/")
+                try store.fail(record.id, code: "missing_file", message: "the file was no longer in processing/ at startup",
+                               path: record.path)
+            }
+        }
     }
 
     func scanInbox() {

@@ -66,8 +66,16 @@ public final class Daemon {
         }
         try? store.saveDaemonState(daemonState(stopped: true))
         notifier.status("stopped")
-        log("stopped cleanly; \(queue.count) documents wait in processing/ for the next start")
+        log("stopped cleanly; \(queue.count) documents wait in processing/ for the next start; \(Self.peakMemory())")
         return 0
+    }
+
+    /// Peak resident memory of the daemon and of the largest worker it has reaped (getrusage).
+    static func peakMemory() -> String {
+        var own = rusage(), children = rusage()
+        getrusage(RUSAGE_SELF.rawValue, &own)
+        getrusage(RUSAGE_CHILDREN.rawValue, &children)
+        return "peak RSS: daemon \(own.ru_maxrss / 1024) MiB, largest worker \(children.ru_maxrss / 1024) MiB"
     }
 
     private func nextTimeout() -> Double {

@@ -15,6 +15,9 @@ public final class ResultStore: Sendable {
         // SQLite answer BUSY; waiting a little is better than failing a page.
         configuration.busyMode = .timeout(5)
         configuration.label = "qzoom"
+        // Every commit reaches the disk before the daemon moves the file it describes, so even a power
+        // cut cannot leave a file in done/ that the store still calls unprocessed.
+        configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         pool = try StoreError.wrap {
             let pool = try DatabasePool(path: path, configuration: configuration)
             try Schema.migrator.migrate(pool)
