@@ -13,6 +13,8 @@ public final class Daemon {
     let notifier = SystemdNotifier()
     let signals: SignalFD
     var watch: InboxWatch?
+    /// Held (flock) for the daemon's lifetime: two daemons on one tree would both resume processing/.
+    private let treeLock: Int32
 
     /// Claimed documents (in processing/) waiting for a worker, oldest first.
     var queue: [QueuedDocument] = []
@@ -31,11 +33,26 @@ public final class Daemon {
         self.executable = executable
         tree = DropTree(root: configuration.root)
         try tree.create()
+        treeLock = try Self.lockTree(tree)
         try FileManager.default.createDirectory(at: configuration.database.deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
         store = try ResultStore(path: configuration.database.path)
         signals = try SignalFD()
         if !configuration.polling { watch = try InboxWatch(inbox: tree.inbox) }
+    }
+
+    deinit { close(treeLock) }
+
+    private static func lockTree(_ tree: DropTree) throws -> Int32 {
+        let path = tree.root.appendingPathComponent(".qzoomd.lock").path
+        let fd = try systemCall("open", path) { open(path, O_RDWR | O_CREAT | O_CLOEXEC, 0o644) }
+        do {
+            try systemCall("flock", path) { flock(fd, LOCK_EX | LOCK_NB) }
+        } catch let error as SystemError where error.errno == EWOULDBLOCK {
+            close(fd)
+            throw DaemonError.treeInUse(root: tree.root.path)
+        }
+        return fd
     }
 
     /// Runs until SIGTERM or SIGINT; returns the exit status (0 after a clean shutdown).
@@ -177,6 +194,16 @@ public final class Daemon {
 
     static func isTransient(_ error: Error) -> Bool {
         (error as? StoreError)?.isTransient == true || (error as? SystemError)?.isTransient == true
+    }
+}
+
+public enum DaemonError: Error, CustomStringConvertible {
+    case treeInUse(root: String)
+
+    public var description: String {
+        switch self {
+        case .treeInUse(let root): "another qzoom daemon is already running on \(root)"
+        }
     }
 }
 

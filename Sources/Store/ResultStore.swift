@@ -7,8 +7,13 @@ public final class ResultStore: Sendable {
     let pool: DatabasePool
     public let path: String
 
-    /// Opens (creating when missing) the database at `path` and brings its schema up to date.
-    public init(path: String) throws {
+    /// Opens (creating when missing) the database at `path` and brings its schema up to date. Only the
+    /// daemon (the one writer) migrates; readers use `existing(path:)`.
+    public convenience init(path: String) throws {
+        try self.init(path: path, migrate: true)
+    }
+
+    private init(path: String, migrate: Bool) throws {
         self.path = path
         var configuration = Configuration()
         // A reader holding a snapshot while a checkpoint runs, or a second daemon by mistake, makes
@@ -20,15 +25,21 @@ public final class ResultStore: Sendable {
         configuration.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
         pool = try StoreError.wrap {
             let pool = try DatabasePool(path: path, configuration: configuration)
-            try Schema.migrator.migrate(pool)
+            if migrate {
+                try Schema.migrator.migrate(pool)
+            } else {
+                guard try pool.read({ db in try Schema.migrator.hasCompletedMigrations(db) }) else {
+                    throw StoreError.schemaNotCurrent(path: path)
+                }
+            }
             return pool
         }
     }
 
-    /// Opens an existing database for reading; readers never create one.
+    /// Opens an existing database for reading; readers never create or migrate one.
     public static func existing(path: String) throws -> ResultStore {
         guard FileManager.default.fileExists(atPath: path) else { throw StoreError.noDatabase(path: path) }
-        return try ResultStore(path: path)
+        return try ResultStore(path: path, migrate: false)
     }
 
     func write<T>(_ body: (Database) throws -> T) throws -> T {

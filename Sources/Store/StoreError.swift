@@ -4,6 +4,9 @@ import GRDB
 public enum StoreError: Error, CustomStringConvertible, Sendable {
     /// Readers never create a database: a wrong `--db` should say so, not make an empty file.
     case noDatabase(path: String)
+    /// The file is not (yet) a database of this qzoom's schema: being created, from another version,
+    /// or not a qzoom database at all.
+    case schemaNotCurrent(path: String)
     case noSuchDocument(String)
     /// SQLite failed; `isTransient` tells whether trying again later can help (busy, locked, full disk).
     case sqlite(code: Int32, message: String, isTransient: Bool)
@@ -11,6 +14,8 @@ public enum StoreError: Error, CustomStringConvertible, Sendable {
     public var description: String {
         switch self {
         case .noDatabase(let path): "no qzoom database at \(path) (start the daemon, or pass --db)"
+        case .schemaNotCurrent(let path):
+            "\(path) is not a qzoom database of this version (or the daemon is still creating it); start this version's daemon on it"
         case .noSuchDocument(let key): "no document \(key)"
         case .sqlite(let code, let message, _): "SQLite error \(code): \(message)"
         }

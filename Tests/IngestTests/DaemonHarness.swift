@@ -100,8 +100,13 @@ final class DaemonHarness {
     /// The daemon's database, once the daemon has created it.
     func store() throws -> ResultStore {
         let deadline = Date().addingTimeInterval(10)
-        while !FileManager.default.fileExists(atPath: database.path) && Date() < deadline { usleep(20_000) }
-        return try ResultStore.existing(path: database.path)
+        while true {
+            do {
+                return try ResultStore.existing(path: database.path)
+            } catch StoreError.noDatabase, StoreError.schemaNotCurrent where Date() < deadline {
+                usleep(20_000)
+            }
+        }
     }
 
     /// Polls `condition` until it holds; fails the test with the daemon's log when it does not in time.

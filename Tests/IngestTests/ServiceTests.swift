@@ -41,6 +41,16 @@ final class ServiceTests: XCTestCase {
         XCTAssertTrue(daemon.log.contains("daemon.wrokers: unknown setting"), daemon.log)
     }
 
+    func testASecondDaemonOnTheSameTreeRefusesToStart() throws {
+        let first = try DaemonHarness(config: "")
+        try first.start()
+        _ = try first.store()
+        let second = try first.cli(["daemon", "--root", first.root.path])
+        XCTAssertNotEqual(second.status, 0)
+        XCTAssertTrue(second.output.contains("another qzoom daemon is already running on \(first.root.path)"), second.output)
+        XCTAssertEqual(try first.stop(), 0)
+    }
+
     func testTheCLIReadsResultsWhileTheDaemonWrites() throws {
         let daemon = try DaemonHarness(config: "[daemon]\nstability_delay_ms = 100\nworkers = 2\n")
         try daemon.start(environment: ["QZOOM_TEST_WORKER_FAULT": "slow:busy"])

@@ -40,10 +40,17 @@ final class ResultStoreTests: XCTestCase {
                        ["v1: documents, pages, answers, daemon state"])
     }
 
-    func testReadersNeverCreateADatabase() {
+    func testReadersNeverCreateOrMigrateADatabase() throws {
         XCTAssertThrowsError(try ResultStore.existing(path: folder.appendingPathComponent("none.sqlite").path)) { error in
             guard case StoreError.noDatabase = error else { return XCTFail("\(error)") }
         }
+        let other = folder.appendingPathComponent("other.sqlite").path
+        FileManager.default.createFile(atPath: other, contents: nil)
+        XCTAssertThrowsError(try ResultStore.existing(path: other)) { error in
+            guard case StoreError.schemaNotCurrent = error else { return XCTFail("\(error)") }
+        }
+        _ = try makeStore()
+        XCTAssertNoThrow(try ResultStore.existing(path: folder.appendingPathComponent("q.sqlite").path))
     }
 
     func testAPageStoredTwiceIsStoredOnceWithTheLatestAnswers() throws {
