@@ -36,7 +36,8 @@ extension Daemon {
         var arguments = ["--file", tree.processing.appendingPathComponent(document.claimName).path,
                          "--memory-limit-mb", String(configuration.workerMemoryLimitMegabytes),
                          "--max-pixels", String(configuration.rasterLimits.maxPixelsPerRender),
-                         "--max-pages", String(configuration.rasterLimits.maxPages)]
+                         "--max-pages", String(configuration.rasterLimits.maxPages),
+                         "--daemon-pid", String(getpid())]
         if let template = document.requestedTemplate { arguments += ["--template", template] }
         if let file = configuration.file { arguments += ["--config", file.path] }
         return arguments

@@ -87,12 +87,19 @@ public final class Daemon {
         return 0
     }
 
-    /// Peak resident memory of the daemon and of the largest worker it has reaped (getrusage).
+    /// Peak resident memory of the daemon and of the largest worker it has reaped, and the CPU time
+    /// of each side (getrusage): what the benchmark reports.
     static func peakMemory() -> String {
         var own = rusage(), children = rusage()
         getrusage(RUSAGE_SELF.rawValue, &own)
         getrusage(RUSAGE_CHILDREN.rawValue, &children)
-        return "peak RSS: daemon \(own.ru_maxrss / 1024) MiB, largest worker \(children.ru_maxrss / 1024) MiB"
+        func seconds(_ usage: rusage) -> String {
+            let total = Double(usage.ru_utime.tv_sec + usage.ru_stime.tv_sec)
+                + Double(usage.ru_utime.tv_usec + usage.ru_stime.tv_usec) / 1e6
+            return String(format: "%.2f", total)
+        }
+        return "peak RSS: daemon \(own.ru_maxrss / 1024) MiB, largest worker \(children.ru_maxrss / 1024) MiB; "
+            + "CPU: daemon \(seconds(own)) s, workers \(seconds(children)) s"
     }
 
     private func nextTimeout() -> Double {

@@ -14,11 +14,13 @@ public enum WorkerMain {
         public var memoryLimitMegabytes: Int?
         public var rasterLimits: RasterLimits
         public var configFile: URL?
+        /// The daemon that started this worker; if it is already gone, the worker does nothing.
+        public var daemonPID: Int32?
         public init(file: URL, requestedTemplate: String?, memoryLimitMegabytes: Int?, rasterLimits: RasterLimits,
-                    configFile: URL?) {
+                    configFile: URL?, daemonPID: Int32?) {
             self.file = file; self.requestedTemplate = requestedTemplate
             self.memoryLimitMegabytes = memoryLimitMegabytes; self.rasterLimits = rasterLimits
-            self.configFile = configFile
+            self.configFile = configFile; self.daemonPID = daemonPID
         }
     }
 
@@ -32,7 +34,7 @@ public enum WorkerMain {
         // Die with the daemon, even when it is killed with SIGKILL; and block SIGTERM/SIGINT so that a
         // shutdown request is seen between pages (`sigpending`) instead of cutting a page in half.
         _ = qzoom_set_parent_death_signal(SIGKILL)
-        if getppid() == 1 { return 1 }
+        if let daemon = options.daemonPID, getppid() != daemon { return 1 }  // it died before the line above
         var stopSignals = sigset_t()
         sigemptyset(&stopSignals)
         sigaddset(&stopSignals, SIGTERM)
@@ -101,11 +103,8 @@ struct MessageChannel {
         let line = try message.encodedLine()
         try line.withUnsafeBytes { raw in
             var offset = 0
-            while offset < raw.count {
-                let written = try systemCall("write", "worker pipe") {
-                    write(descriptor, raw.baseAddress! + offset, raw.count - offset)
-                }
-                offset += written
+            while offset < raw.count, let base = raw.baseAddress {
+                offset += try systemCall("write", "worker pipe") { write(descriptor, base + offset, raw.count - offset) }
             }
         }
     }

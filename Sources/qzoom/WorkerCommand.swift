@@ -17,12 +17,13 @@ struct WorkerCommand: ParsableCommand {
     @Option(name: .customLong("max-pixels"), help: "Most pixels in one render.") var maxPixels = RasterLimits().maxPixelsPerRender
     @Option(name: .customLong("max-pages"), help: "Most pages in one document.") var maxPages = RasterLimits().maxPages
     @Option(help: "The daemon's configuration file (the engine reads its [engine] table).") var config: String?
+    @Option(name: .customLong("daemon-pid"), help: "The daemon that started this worker.") var daemonPID: Int32?
 
     func run() throws {
         let options = WorkerMain.Options(
             file: URL(fileURLWithPath: file), requestedTemplate: template, memoryLimitMegabytes: memoryLimitMegabytes,
             rasterLimits: RasterLimits(maxPixelsPerRender: maxPixels, maxPages: maxPages),
-            configFile: config.map { URL(fileURLWithPath: $0) })
+            configFile: config.map { URL(fileURLWithPath: $0) }, daemonPID: daemonPID)
         throw ExitCode(WorkerMain.run(options))
     }
 }

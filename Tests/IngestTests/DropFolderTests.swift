@@ -63,6 +63,21 @@ final class DropFolderTests: XCTestCase {
         XCTAssertEqual(documents.first { $0.originalName == "renamed-1.pdf" }?.template, "generic")
     }
 
+    func testPollingModeFindsFilesWithoutInotify() throws {
+        let daemon = try DaemonHarness(config: """
+            [daemon]
+            polling = true
+            poll_interval_ms = 100
+            stability_delay_ms = 200
+            """)
+        try daemon.start()
+        try daemon.drop(try Fixtures.pdfData(pages: 2, label: "polled"), as: "receipt/polled.pdf")
+        try daemon.wait("polled file done") { daemon.files(in: daemon.done) == ["receipt/polled.pdf"] }
+        XCTAssertTrue(daemon.log.contains("polling every 100 ms"), daemon.log)
+        XCTAssertEqual(try daemon.stop(), 0)
+        XCTAssertEqual(try daemon.store().document(named: "polled.pdf").template, "receipt")
+    }
+
     func testADuplicateIsRecordedNotReprocessedAndRetryForcesIt() throws {
         let daemon = try DaemonHarness(config: Self.config)
         try daemon.start()
