@@ -21,8 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
-        // Templates (config/templates/*.toml)
-        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
+        .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),     // the results store
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),         // templates and configuration
     ],
     targets: [
         // C libraries
@@ -32,6 +32,8 @@ let package = Package(
         .systemLibrary(name: "CJPEG", pkgConfig: "libjpeg", providers: [.apt(["libjpeg-dev"])]),
         .systemLibrary(name: "CPNG", pkgConfig: "libpng16", providers: [.apt(["libpng-dev"])]),
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
+        .systemLibrary(name: "CLinux"),
 
         // Stages
         .target(name: "QZoomCore"),
@@ -43,8 +45,13 @@ let package = Package(
             "QZoomCore", "Perception",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
+        // Store, ingest and the overlay that `qzoom show` draws
+        .target(name: "Store", dependencies: ["QZoomCore", .product(name: "GRDB", package: "GRDB.swift")]),
+        .target(name: "Ingest", dependencies: ["QZoomCore", "Raster", "Store", "CLinux",
+                                               .product(name: "TOMLKit", package: "TOMLKit")]),
+        .target(name: "Overlay", dependencies: ["QZoomCore", "CCairo"]),
         .executableTarget(name: "qzoom", dependencies: [
-            "QZoomCore", "Raster",
+            "QZoomCore", "Raster", "Store", "Ingest", "Overlay",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -69,6 +76,9 @@ let package = Package(
         ], path: "Benchmarks/AnswerOracle"),
 
         .testTarget(name: "QZoomTests", dependencies: ["QZoom", "QZoomCore", "Perception"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        // Drives the built `qzoom` binary (a real daemon process) on real files in temporary folders.
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "QZoomCore", "CCairo"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime"], exclude: ["Fixtures"]),
     ]

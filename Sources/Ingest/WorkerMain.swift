@@ -1,0 +1,111 @@
+import CLinux
+import Foundation
+import Glibc
+import QZoomCore
+import Raster
+
+/// What `qzoom worker` does: limits itself, processes one document page by page, and reports each
+/// page to the daemon over descriptor 3. Runs in its own process so a file that crashes or hangs a
+/// decoder takes down only this process.
+public enum WorkerMain {
+    public struct Options: Sendable {
+        public var file: URL
+        public var requestedTemplate: String?
+        public var memoryLimitMegabytes: Int?
+        public var rasterLimits: RasterLimits
+        public var configFile: URL?
+        /// The daemon that started this worker; if it is already gone, the worker does nothing.
+        public var daemonPID: Int32?
+        public init(file: URL, requestedTemplate: String?, memoryLimitMegabytes: Int?, rasterLimits: RasterLimits,
+                    configFile: URL?, daemonPID: Int32?) {
+            self.file = file; self.requestedTemplate = requestedTemplate
+            self.memoryLimitMegabytes = memoryLimitMegabytes; self.rasterLimits = rasterLimits
+            self.configFile = configFile; self.daemonPID = daemonPID
+        }
+    }
+
+    /// The processor the workers run. The engine replaces `PageValidator` here.
+    static func makeProcessor(_ options: Options) throws -> any DocumentProcessor {
+        PageValidator(limits: options.rasterLimits)
+    }
+
+    /// Returns the exit status: 0 whenever a message said how it ended.
+    public static func run(_ options: Options) -> Int32 {
+        // Die with the daemon, even when it is killed with SIGKILL; and block SIGTERM/SIGINT so that a
+        // shutdown request is seen between pages (`sigpending`) instead of cutting a page in half.
+        _ = qzoom_set_parent_death_signal(SIGKILL)
+        if let daemon = options.daemonPID, getppid() != daemon { return 1 }  // it died before the line above
+        var stopSignals = sigset_t()
+        sigemptyset(&stopSignals)
+        sigaddset(&stopSignals, SIGTERM)
+        sigaddset(&stopSignals, SIGINT)
+        sigprocmask(SIG_BLOCK, &stopSignals, nil)
+
+        if let megabytes = options.memoryLimitMegabytes {
+            var limit = rlimit(rlim_cur: rlim_t(megabytes) << 20, rlim_max: rlim_t(megabytes) << 20)
+            setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
+        }
+        let channel = MessageChannel(descriptor: workerMessageDescriptor)
+        FaultInjection.atStart(of: options.file)
+        do {
+            let processor = try makeProcessor(options)
+            let document = try processor.open(options.file, requestedTemplate: options.requestedTemplate)
+            var opened = WorkerMessage(kind: .opened)
+            opened.template = document.template
+            opened.pageCount = document.pageCount
+            try channel.send(opened)
+            for page in stride(from: 1, through: document.pageCount, by: 1) {
+                if stopRequested() {
+                    try channel.send(WorkerMessage(kind: .abandoned))
+                    return 0
+                }
+                FaultInjection.beforePage(of: options.file)
+                var message = WorkerMessage(kind: .page)
+                message.page = try processor.process(page: page, of: document)
+                message.engineVersion = processor.engineVersion
+                message.headsVersion = processor.headsVersion
+                try channel.send(message)
+            }
+            var finished = WorkerMessage(kind: .finished)
+            finished.template = document.template
+            finished.pageCount = document.pageCount
+            try channel.send(finished)
+            return 0
+        } catch {
+            var failed = WorkerMessage(kind: .failed)
+            (failed.errorCode, failed.errorMessage, failed.transient) = describe(error)
+            return (try? channel.send(failed)) != nil ? 0 : 1
+        }
+    }
+
+    private static func stopRequested() -> Bool {
+        var pending = sigset_t()
+        sigpending(&pending)
+        return sigismember(&pending, SIGTERM) == 1 || sigismember(&pending, SIGINT) == 1
+    }
+
+    /// A stable code, a message for a person, and whether trying again later may help.
+    static func describe(_ error: Error) -> (String, String, Bool) {
+        switch error {
+        case let input as InputError: (input.code, input.description, false)
+        case let system as SystemError: (system.isTransient ? "transient_system_error" : "system_error",
+                                         system.description, system.isTransient)
+        default: ("processing_error", String(describing: error), false)
+        }
+    }
+}
+
+/// Writes whole JSON lines to the daemon's pipe.
+struct MessageChannel {
+    let descriptor: Int32
+
+    func send(_ message: WorkerMessage) throws {
+        let line = try message.encodedLine()
+        try line.withUnsafeBytes { raw in
+            var offset = 0
+            while offset < raw.count, let base = raw.baseAddress {
+                offset += try systemCall("write", "worker pipe") { write(descriptor, base + offset, raw.count - offset) }
+            }
+        }
+    }
+}

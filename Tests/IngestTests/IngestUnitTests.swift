@@ -1,0 +1,107 @@
+import Foundation
+@testable import Ingest
+import XCTest
+
+/// The small pieces of Ingest on their own.
+final class IngestUnitTests: XCTestCase {
+    func testSHA256MatchesTheStandardVectors() throws {
+        XCTAssertEqual(SHA256.hex(of: Array("".utf8)), "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855")
+        XCTAssertEqual(SHA256.hex(of: Array("abc".utf8)), "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad")
+        XCTAssertEqual(SHA256.hex(of: Array("abcdbcdecdefdefgefghfghighijhijkijkljklmklmnlmnomnopnopq".utf8)),
+                       "248d6a61d20638b8e5c026930c3e6039a33ce45964ff2167f6ecedd419db06c1")
+        // Across chunk boundaries (the file path hashes in 1 MiB chunks).
+        let million = [UInt8](repeating: UInt8(ascii: "a"), count: 1_000_000)
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("sha-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: url) }
+        try Data(million + million + million).write(to: url)
+        var hasher = SHA256()
+        hasher.update(million); hasher.update(million); hasher.update(million)
+        XCTAssertEqual(try SHA256.hex(ofFileAt: url.path), hasher.finalize())
+        XCTAssertEqual(SHA256.hex(of: million), "cdc76e5c9914fb9281a1c7e284d73e67f1809a48a497200e046d39ccc7112cd0")
+    }
+
+    func testTemporaryAndHiddenNamesAreIgnored() {
+        for name in [".x.pdf", "a.pdf.part", "a.PART", "a.tmp", "a.crdownload", "a.pdf~", "#a.pdf#", "a.swp", "a.pdf.error.json"] {
+            XCTAssertTrue(DropTree.isIgnored(name: name), name)
+        }
+        for name in ["a.pdf", "scan 01.tiff", "partial-invoice.pdf", "tmp.pdf"] {
+            XCTAssertFalse(DropTree.isIgnored(name: name), name)
+        }
+    }
+
+    func testTheInboxFolderNamesTheTemplate() {
+        XCTAssertEqual(DropTree.template(forRelativePath: "invoice/a.pdf"), "invoice")
+        XCTAssertEqual(DropTree.template(forRelativePath: "receipt/2026/a.pdf"), "receipt")
+        XCTAssertNil(DropTree.template(forRelativePath: "a.pdf"))
+    }
+
+    func testUniqueNamesKeepTheExtensionAndFolder() {
+        XCTAssertEqual(DropTree.uniqueCandidate("a/b.pdf", attempt: 1), "a/b.pdf")
+        XCTAssertEqual(DropTree.uniqueCandidate("a/b.pdf", attempt: 3), "a/b-3.pdf")
+        XCTAssertEqual(DropTree.uniqueCandidate("README", attempt: 2), "README-2")
+    }
+
+    func testMoveNeverReplacesAFile() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("move-\(UUID().uuidString)")
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try FileManager.default.createDirectory(at: folder.appendingPathComponent("to"), withIntermediateDirectories: true)
+        try Data("old".utf8).write(to: folder.appendingPathComponent("to/x.pdf"))
+        try Data("new".utf8).write(to: folder.appendingPathComponent("x.pdf"))
+        let used = try DropTree.moveUniquely(folder.appendingPathComponent("x.pdf").path,
+                                             into: folder.appendingPathComponent("to"), relative: "x.pdf")
+        XCTAssertEqual(used, "x-2.pdf")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("to/x.pdf"), encoding: .utf8), "old")
+        XCTAssertEqual(try String(contentsOf: folder.appendingPathComponent("to/x-2.pdf"), encoding: .utf8), "new")
+    }
+
+    func testConfigurationDefaultsAndValidation() throws {
+        let folder = URL(fileURLWithPath: "/etc/qzoom")
+        let empty = try ConfigurationFile.parse("", file: "q.toml", relativeTo: folder)
+        XCTAssertEqual(empty.workers, DaemonConfiguration().workers)
+        let set = try ConfigurationFile.parse("""
+            [paths]
+            root = "drop"
+            db = "/var/lib/qzoom/q.sqlite"
+            [daemon]
+            workers = 4
+            polling = true
+            [worker]
+            memory_limit_mb = 1024
+            [raster]
+            max_pages = 50
+            [engine]
+            anything = "the engine's own"
+            """, file: "q.toml", relativeTo: folder)
+        XCTAssertEqual(set.root.path, "/etc/qzoom/drop")
+        XCTAssertTrue(set.databaseIsConfigured)
+        XCTAssertEqual(set.workers, 4)
+        XCTAssertTrue(set.polling)
+        XCTAssertEqual(set.workerMemoryLimitMegabytes, 1024)
+        XCTAssertEqual(set.rasterLimits.maxPages, 50)
+
+        let failures: [(String, String)] = [
+            ("[daemon]\nworkers = \"two\"", "q.toml: daemon.workers: must be an integer"),
+            ("[daemon]\nworkers = 100", "q.toml: daemon.workers: must be between 1 and 64 (got 100)"),
+            ("[daemon]\npolling = 1", "q.toml: daemon.polling: must be true or false"),
+            ("[worker]\ntimeout = 5", "q.toml: worker.timeout: unknown setting"),
+            ("[workers]\n", "q.toml: workers: unknown setting"),
+            ("daemon = 3", "q.toml: daemon: must be a table"),
+            ("[paths]\nroot = \"\"", "q.toml: paths.root: must be a non-empty string"),
+            ("[daemon", "q.toml: not valid TOML"),
+        ]
+        for (text, expected) in failures {
+            XCTAssertThrowsError(try ConfigurationFile.parse(text, file: "q.toml", relativeTo: folder), text) { error in
+                XCTAssertTrue("\(error)".hasPrefix(expected), "\(error) does not start with \(expected)")
+            }
+        }
+    }
+
+    func testTheShippedConfigurationFileIsValidAndSaysTheDefaults() throws {
+        let url = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent().appendingPathComponent("config/qzoom.toml")
+        var shipped = try ConfigurationFile.load(url)
+        shipped.file = nil
+        shipped.databaseIsConfigured = false
+        XCTAssertEqual(shipped, DaemonConfiguration(), "config/qzoom.toml and DaemonConfiguration disagree")
+    }
+}
