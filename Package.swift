@@ -13,6 +13,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // SHA-256 of training sets and head files (Q-Zoom heads manifest).
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),
     ],
     targets: [
         // C libraries
@@ -28,6 +30,10 @@ let package = Package(
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
         .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"]),
         .target(name: "Perception", dependencies: ["QZoomCore", "NeuralRuntime"]),
+        .target(name: "QZoom", dependencies: [
+            "QZoomCore", "NeuralRuntime",
+            .product(name: "Crypto", package: "swift-crypto"),
+        ]),
         .executableTarget(name: "qzoom", dependencies: [
             "QZoomCore", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -35,6 +41,7 @@ let package = Package(
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+        .testTarget(name: "QZoomTests", dependencies: ["QZoom"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),
     ]
