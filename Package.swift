@@ -41,6 +41,7 @@ let package = Package(
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+        .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
         .testTarget(name: "QZoomTests", dependencies: ["QZoom"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),

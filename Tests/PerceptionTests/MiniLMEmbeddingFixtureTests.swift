@@ -1,8 +1,8 @@
 import Foundation
 import Testing
 
-/// The embeddings fixture is the target for the BERT forward pass, which is not written yet. Until then this
-/// proves the fixture is readable and well formed, so that the next step can rely on it.
+/// The embeddings fixture is the target `SentenceEncoderTests` checks the forward pass against; this proves
+/// the fixture itself is well formed, so that a parity failure points at the encoder, not at the file.
 @Suite struct MiniLMEmbeddingFixtureTests {
     @Test func fixtureHoldsUnitLengthEmbeddingsOfTokenCases() throws {
         let fixture = try EmbeddingFixture.load()
