@@ -119,9 +119,13 @@ public enum RoITargetBuilder {
     public static let maximumPageShare = 0.5
 
     /// Targets from the evidence of the engine's own high-budget pass (the answer box and its key-line
-    /// box, page coordinates). The soft evidence map is each cell's coverage by the boxes, 3×3-blurred
-    /// as the proposals are; cells ≥ 0.25·max are foreground, cells outside the foreground's box and
-    /// < 0.05·max background, the rest ignored.
+    /// box, page coordinates). The soft evidence map is each cell's coverage by the boxes; cells
+    /// ≥ 0.25·max are foreground, cells outside the foreground's box and < 0.05·max background, the
+    /// rest (the gap between a key line and its value, cells the evidence barely grazes) ignored.
+    /// The map is not blurred: a blurred target dilates the foreground into cells whose features show
+    /// no evidence, which the head cannot learn (measured on the synthetic pages of HeadTrainingTests:
+    /// background cells at p ≈ 0.3 and RoIs of the whole page). Context comes from the proposal's own
+    /// blur and margin instead.
     public static func targets(evidence: [Rect], grid: CellGrid) -> RoITargetOutcome {
         let inside = evidence.compactMap { $0.intersection(grid.pageBounds) }
         guard let first = inside.first else { return .noEvidence }
@@ -138,19 +142,18 @@ public enum RoITargetBuilder {
                 }
             }
         }
-        let soft = RoIBoxRule.blurred(coverage, grid: grid)
-        guard let peak = soft.max(), peak > 0 else { return .noEvidence }
+        guard let peak = coverage.max(), peak > 0 else { return .noEvidence }
 
-        let foreground = soft.indices.filter { soft[$0] >= foregroundShare * peak }
+        let foreground = coverage.indices.filter { coverage[$0] >= foregroundShare * peak }
         let columns = foreground.map { $0 % grid.columns }, rows = foreground.map { $0 / grid.columns }
         guard let c0 = columns.min(), let c1 = columns.max(), let r0 = rows.min(), let r1 = rows.max() else {
             return .noEvidence
         }
-        return .targets(soft.indices.map { cell in
+        return .targets(coverage.indices.map { cell in
             let column = cell % grid.columns, row = cell / grid.columns
             let inBox = (c0...c1).contains(column) && (r0...r1).contains(row)
-            if soft[cell] >= foregroundShare * peak { return .foreground }
-            if !inBox && soft[cell] < backgroundShare * peak { return .background }
+            if coverage[cell] >= foregroundShare * peak { return .foreground }
+            if !inBox && coverage[cell] < backgroundShare * peak { return .background }
             return .ignored
         })
     }

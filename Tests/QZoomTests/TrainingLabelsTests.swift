@@ -55,26 +55,26 @@ struct TrainingLabelsTests {
     }
 
     @Test func evidenceGivesForegroundBackgroundAndIgnoredCells() throws {
-        // One cell fully covered: after the blur its 3×3 block holds 1/9 each (= max) → foreground.
+        // One cell fully covered: it alone is foreground, every other cell background.
         let outcome = RoITargetBuilder.targets(evidence: [Rect(x: 128, y: 128, width: 32, height: 32)], grid: Self.grid)
         guard case .targets(let targets) = outcome else { Issue.record("expected targets, got \(outcome)"); return }
-        #expect(Self.label(targets, 4, 4) == .foreground && Self.label(targets, 3, 3) == .foreground)
-        #expect(Self.label(targets, 5, 5) == .foreground && Self.label(targets, 6, 6) == .background)
-        #expect(targets.filter { $0 == .foreground }.count == 9)
-        #expect(targets.filter { $0 == .ignored }.isEmpty)
+        #expect(Self.label(targets, 4, 4) == .foreground && Self.label(targets, 3, 3) == .background)
+        #expect(targets.filter { $0 == .foreground }.count == 1 && targets.filter { $0 == .ignored }.isEmpty)
 
-        // A key line and its answer two cells apart, and a faint sliver of evidence far away.
-        let key = Rect(x: 64, y: 192, width: 32, height: 32)      // cell (2, 6), fully
-        let answer = Rect(x: 192, y: 192, width: 32, height: 32)  // cell (6, 6), fully
-        let sliver = Rect(x: 0, y: 32, width: 32, height: 3.2)    // cell (0, 1), a tenth
+        // A key line and its answer two cells apart, the answer spilling a fifth into the next cell,
+        // and a faint sliver of evidence far away.
+        let key = Rect(x: 64, y: 192, width: 32, height: 32)       // cell (2, 6), fully
+        let answer = Rect(x: 192, y: 192, width: 38.4, height: 32) // cell (6, 6) fully, (7, 6) a fifth
+        let sliver = Rect(x: 0, y: 32, width: 32, height: 3.2)     // cell (0, 1), a tenth
         guard case .targets(let mixed) = RoITargetBuilder.targets(evidence: [key, answer, sliver], grid: Self.grid) else {
             Issue.record("expected targets"); return
         }
-        #expect(Self.label(mixed, 6, 6) == .foreground && Self.label(mixed, 1, 5) == .foreground)
+        #expect(Self.label(mixed, 2, 6) == .foreground && Self.label(mixed, 6, 6) == .foreground)
         #expect(Self.label(mixed, 4, 6) == .ignored)     // inside the foreground's box, below 0.25·max
-        #expect(Self.label(mixed, 0, 1) == .ignored)     // outside the box, but ≥ 0.05·max
-        #expect(Self.label(mixed, 3, 1) == .background && Self.label(mixed, 9, 9) == .background)
-        #expect(Self.label(mixed, 4, 4) == .background)  // outside the box (rows 5…7), nothing near
+        #expect(Self.label(mixed, 7, 6) == .ignored)     // outside the box, 0.2·max: neither
+        #expect(Self.label(mixed, 0, 1) == .ignored)     // outside the box, 0.1·max ≥ 0.05·max
+        #expect(Self.label(mixed, 2, 5) == .background && Self.label(mixed, 9, 9) == .background)
+        #expect(mixed.filter { $0 == .foreground }.count == 2)
     }
 
     @Test func evidenceOverHalfThePageOrOffThePageIsDropped() {
