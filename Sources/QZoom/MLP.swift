@@ -94,7 +94,10 @@ public struct ConditionedMLP: Equatable, Sendable {
         public var questionProjection: Int
         public var hidden: Int
 
-        public init(features: Int, questionDimensions: Int = 384, questionProjection: Int = 8, hidden: Int = 32) {
+        /// The width of a MiniLM (all-MiniLM-L6-v2) sentence embedding, the questions' encoder.
+        public static let miniLMDimensions = 384
+
+        public init(features: Int, questionDimensions: Int = miniLMDimensions, questionProjection: Int = 8, hidden: Int = 32) {
             self.features = features; self.questionDimensions = questionDimensions
             self.questionProjection = questionProjection; self.hidden = hidden
         }
