@@ -71,8 +71,8 @@ public struct CellFeatureExtractor: Equatable, Sendable {
     }
 
     /// The features every query of a page shares: pooled detector features, text density, position.
-    public func pageFeatures(grid: CellGrid, detectorFeatures: FeatureMap,
-                             textProbability: FeatureMap) throws(HeadError) -> PageCellFeatures {
+    public func pageFeatures(grid: CellGrid, detectorFeatures: CoarseMap,
+                             textProbability: CoarseMap) throws(HeadError) -> PageCellFeatures {
         guard grid.cellSize == layout.cellSize else {
             throw .inputShape(what: "grid cell size", expected: layout.cellSize, found: grid.cellSize)
         }

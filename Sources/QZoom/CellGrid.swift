@@ -60,9 +60,11 @@ public struct CellGrid: Equatable, Sendable {
 }
 
 /// A [channels, height, width] float map over the coarse image (channel-major, rows top-down), one
-/// value per `stride` coarse pixels: the detector's feature maps (stride 4 for PP-OCR's neck) or its
-/// text-probability map (stride 1 at the coarse image's resolution).
-public struct FeatureMap: Sendable {
+/// value per `stride` coarse pixels: the detector's neck features (`TextDetection.features[.neckQuarter]`,
+/// 96 channels at stride 4) or its text-probability map (1 channel at stride 1). A map may extend past
+/// the image (the detector pads to multiples of 32): pixels are placed by their coarse position.
+/// Plain arrays, so the heads do not depend on Perception's types.
+public struct CoarseMap: Sendable {
     public let channels: Int
     public let height: Int
     public let width: Int

@@ -23,7 +23,7 @@ struct CellGridTests {
         #expect(throws: HeadError.self) { try CellGrid(pageSize: Size(width: 10, height: 50), coarseScale: .nan) }
         #expect(throws: HeadError.self) { try CellGrid(pageSize: Size(width: 10, height: 50), coarseScale: 1, cellSize: 0) }
         #expect(throws: HeadError.inputShape(what: "feature map values", expected: 6, found: 5)) {
-            try FeatureMap(channels: 1, height: 2, width: 3, stride: 1, values: [1, 2, 3, 4, 5])
+            try CoarseMap(channels: 1, height: 2, width: 3, stride: 1, values: [1, 2, 3, 4, 5])
         }
     }
 
@@ -33,24 +33,24 @@ struct CellGridTests {
         let (width, height) = (13, 7)
         var values = [Float](repeating: 0, count: 2 * width * height)
         for y in 0..<height { for x in 0..<width { values[y * width + x] = Float(x); values[width * height + y * width + x] = Float(10 * y) } }
-        let map = try FeatureMap(channels: 2, height: height, width: width, stride: 16, values: values)
+        let map = try CoarseMap(channels: 2, height: height, width: width, stride: 16, values: values)
         let pooled = map.averagePooled(over: Self.grid)
         #expect(pooled[0, 0] == 0.5 && pooled[0, 1] == 5)
         let last = Self.grid.index(column: 6, row: 3)
         #expect(pooled[last, 0] == 12 && pooled[last, 1] == 60)   // only pixel (12, 6) has its centre inside
         // A map coarser than the cells: each cell takes the pixel under its centre.
-        let coarse = try FeatureMap(channels: 1, height: 2, width: 4, stride: 64, values: [0, 1, 2, 3, 4, 5, 6, 7])
+        let coarse = try CoarseMap(channels: 1, height: 2, width: 4, stride: 64, values: [0, 1, 2, 3, 4, 5, 6, 7])
         let pooledCoarse = coarse.averagePooled(over: Self.grid)
         #expect((0..<7).map { pooledCoarse[$0, 0] } == [0, 0, 1, 1, 2, 2, 3])
     }
 
     static func pageFeatures(projected: Int? = nil) throws -> PageCellFeatures {
         let extractor = CellFeatureExtractor(layout: CellFeatureLayout(detectorChannels: 2, projectedChannels: projected), seed: 1)
-        let detector = try FeatureMap(channels: 2, height: 7, width: 13, stride: 16,
+        let detector = try CoarseMap(channels: 2, height: 7, width: 13, stride: 16,
                                       values: (0..<(2 * 7 * 13)).map { Float($0 % 13) })
         var probability = [Float](repeating: 0, count: 200 * 100)
         for y in 0..<32 { for x in 0..<32 { probability[y * 200 + x] = 1 } }
-        let text = try FeatureMap(channels: 1, height: 100, width: 200, stride: 1, values: probability)
+        let text = try CoarseMap(channels: 1, height: 100, width: 200, stride: 1, values: probability)
         return try extractor.pageFeatures(grid: Self.grid, detectorFeatures: detector, textProbability: text)
     }
 
@@ -86,8 +86,8 @@ struct CellGridTests {
 
     @Test func mismatchedInputsAreRefused() throws {
         let extractor = CellFeatureExtractor(layout: CellFeatureLayout(detectorChannels: 4), seed: 1)
-        let map = try FeatureMap(channels: 2, height: 1, width: 1, stride: 1, values: [0, 0])
-        let text = try FeatureMap(channels: 1, height: 1, width: 1, stride: 1, values: [0])
+        let map = try CoarseMap(channels: 2, height: 1, width: 1, stride: 1, values: [0, 0])
+        let text = try CoarseMap(channels: 1, height: 1, width: 1, stride: 1, values: [0])
         #expect(throws: HeadError.inputShape(what: "detector channels", expected: 4, found: 2)) {
             try extractor.pageFeatures(grid: Self.grid, detectorFeatures: map, textProbability: text)
         }

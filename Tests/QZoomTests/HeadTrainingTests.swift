@@ -45,8 +45,8 @@ struct HeadTrainingTests {
             }
         }
         let page = try extractor.pageFeatures(
-            grid: grid, detectorFeatures: try FeatureMap(channels: 4, height: 80, width: 80, stride: 4, values: detector),
-            textProbability: try FeatureMap(channels: 1, height: 80, width: 80, stride: 4, values: text))
+            grid: grid, detectorFeatures: try CoarseMap(channels: 4, height: 80, width: 80, stride: 4, values: detector),
+            textProbability: try CoarseMap(channels: 1, height: 80, width: 80, stride: 4, values: text))
         return RoITrainingSample(group: "page\(index)", question: question,
                                  cells: page.forQuery(lines: lines, candidates: candidates), evidence: [key, answer])
     }
