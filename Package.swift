@@ -39,6 +39,10 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks
+        .executableTarget(name: "heads-bench", dependencies: ["QZoom", "QZoomCore", "NeuralRuntime"],
+                          path: "Benchmarks/HeadsBench"),
+
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
         .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),

@@ -87,22 +87,27 @@ public struct CoarseMap: Sendable {
     public func averagePooled(over grid: CellGrid) -> Matrix {
         let columnSpans = (0..<grid.columns).map { pixelSpan(cell: $0, grid: grid, length: width) }
         let rowSpans = (0..<grid.rows).map { pixelSpan(cell: $0, grid: grid, length: height) }
-        var pooled = Matrix(rows: grid.count, columns: channels)
-        for row in 0..<grid.rows {
-            let ys = rowSpans[row]
-            for column in 0..<grid.columns {
-                let xs = columnSpans[column]
-                let cell = grid.index(column: column, row: row)
-                let inverseCount = 1 / Float(xs.count * ys.count)
-                for channel in 0..<channels {
-                    var sum: Float = 0
-                    let plane = channel * height * width
-                    for y in ys { for x in xs { sum += values[plane + y * width + x] } }
-                    pooled.values[cell * channels + channel] = sum * inverseCount
+        var pooled = [Float](repeating: 0, count: grid.count * channels)
+        values.withUnsafeBufferPointer { map in
+            for row in 0..<grid.rows {
+                let ys = rowSpans[row]
+                for column in 0..<grid.columns {
+                    let xs = columnSpans[column]
+                    let cell = grid.index(column: column, row: row)
+                    let inverseCount = 1 / Float(xs.count * ys.count)
+                    for channel in 0..<channels {
+                        var sum: Float = 0
+                        let plane = channel * height * width
+                        for y in ys {
+                            let line = plane + y * width
+                            for x in xs { sum += map[line + x] }
+                        }
+                        pooled[cell * channels + channel] = sum * inverseCount
+                    }
                 }
             }
         }
-        return pooled
+        return Matrix(rows: grid.count, columns: channels, values: pooled)
     }
 
     private func pixelSpan(cell: Int, grid: CellGrid, length: Int) -> Range<Int> {
