@@ -90,6 +90,9 @@ public struct CellFeatureExtractor: Equatable, Sendable {
             pooled = Matrix(rows: grid.count, columns: projection.rows, values: projected)
         }
         let density = textProbability.averagePooled(over: grid)
+        // Checked on the pooled values: a NaN anywhere in a map reaches its cell's mean.
+        guard pooled.values.allSatisfy(\.isFinite) else { throw .nonFinite("detector features") }
+        guard density.values.allSatisfy(\.isFinite) else { throw .nonFinite("text probability") }
         let width = layout.pageWidth, p = layout.pooledWidth
         var values = [Float](repeating: 0, count: grid.count * width)
         for cell in 0..<grid.count {
@@ -142,7 +145,8 @@ public struct PageCellFeatures: Sendable {
         return CellFeatures(grid: grid, layout: layout, values: Matrix(rows: n, columns: width, values: values))
     }
 
-    /// Per-cell maximum of `score` over the cells `box` overlaps (scores below 0 leave cells at 0).
+    /// Per-cell maximum of `score` over the cells `box` overlaps (scores below 0 leave cells at 0;
+    /// a non-finite score, which no similarity or candidate score can be, is skipped).
     private func raise(_ map: inout [Float], over box: Rect, to score: Float) {
         guard score.isFinite, let span = grid.cells(overlapping: box) else { return }
         for row in span.rows {

@@ -19,9 +19,10 @@ public struct CellGrid: Equatable, Sendable {
         }
         guard coarseScale > 0, coarseScale.isFinite else { throw .invalidGrid("coarse scale \(coarseScale)") }
         guard cellSize > 0 else { throw .invalidGrid("cell size \(cellSize)") }
-        let columns = Int((pageSize.width * coarseScale / Double(cellSize)).rounded(.up))
-        let rows = Int((pageSize.height * coarseScale / Double(cellSize)).rounded(.up))
-        guard columns * rows <= 1_000_000 else { throw .invalidGrid("\(columns)×\(rows) cells is too many") }
+        let columnCount = (pageSize.width * coarseScale / Double(cellSize)).rounded(.up)
+        let rowCount = (pageSize.height * coarseScale / Double(cellSize)).rounded(.up)
+        guard columnCount * rowCount <= 1_000_000 else { throw .invalidGrid("\(columnCount)×\(rowCount) cells is too many") }
+        let columns = Int(columnCount), rows = Int(rowCount)
         self.pageSize = pageSize; self.coarseScale = coarseScale; self.cellSize = cellSize
         self.columns = columns; self.rows = rows
     }

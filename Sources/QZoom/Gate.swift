@@ -54,6 +54,7 @@ public struct GateFeatureLayout: Codable, Equatable, Sendable {
         let c = state.candidate
         var vector = [c == nil ? 0 : 1, c?.score ?? 0, c?.margin ?? 0, c?.ocrConfidence ?? 0,
                       state.textHeight, state.roiPeak]
+        guard vector.allSatisfy(\.isFinite) else { throw .nonFinite("gate state") }
         vector += answerTypes.indices.map { $0 == type ? Float(1) : 0 }
         return vector
     }
@@ -82,6 +83,7 @@ public struct GateHead: Sendable {
         guard question.count == network.shape.questionDimensions else {
             throw .inputShape(what: "question embedding", expected: network.shape.questionDimensions, found: question.count)
         }
+        guard question.allSatisfy(\.isFinite) else { throw .nonFinite("question embedding") }
         let features = try layout.vector(state)
         let batch = ConditionedBatch(features: Matrix(rows: 1, columns: features.count, values: features),
                                      questions: Matrix(rows: 1, columns: question.count, values: question),

@@ -7,6 +7,8 @@ public enum HeadError: Error, Equatable, CustomStringConvertible {
     /// An input array does not have the size the head expects (`what`: which input).
     case inputShape(what: String, expected: Int, found: Int)
     case unknownAnswerType(String, known: [String])
+    /// An input holds NaN or infinity (`what`: which input).
+    case nonFinite(String)
     case noTrainingExamples(String)
     case unreadableFile(path: String, reason: String)
     case malformedFile(path: String, reason: String)
@@ -24,6 +26,7 @@ public enum HeadError: Error, Equatable, CustomStringConvertible {
         case .inputShape(let what, let expected, let found): "\(what): expected \(expected) values, found \(found)"
         case .unknownAnswerType(let type, let known):
             "unknown answer type '\(type)' (the gate knows \(known.joined(separator: ", ")))"
+        case .nonFinite(let what): "\(what) holds a NaN or infinite value"
         case .noTrainingExamples(let reason): "nothing to train on: \(reason)"
         case .unreadableFile(let path, let reason): "\(path): cannot read: \(reason)"
         case .malformedFile(let path, let reason): "\(path): malformed head file: \(reason)"

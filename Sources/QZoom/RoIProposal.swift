@@ -131,6 +131,7 @@ public struct RoIHead: Sendable {
         guard question.count == network.shape.questionDimensions else {
             throw .inputShape(what: "question embedding", expected: network.shape.questionDimensions, found: question.count)
         }
+        guard question.allSatisfy(\.isFinite) else { throw .nonFinite("question embedding") }
         let batch = ConditionedBatch(features: cells.values,
                                      questions: Matrix(rows: 1, columns: question.count, values: question),
                                      questionIndex: [Int](repeating: 0, count: cells.grid.count))

@@ -22,6 +22,7 @@ struct CellGridTests {
         #expect(throws: HeadError.self) { try CellGrid(pageSize: Size(width: 0, height: 50), coarseScale: 2) }
         #expect(throws: HeadError.self) { try CellGrid(pageSize: Size(width: 10, height: 50), coarseScale: .nan) }
         #expect(throws: HeadError.self) { try CellGrid(pageSize: Size(width: 10, height: 50), coarseScale: 1, cellSize: 0) }
+        #expect(throws: HeadError.self) { try CellGrid(pageSize: Size(width: 1e300, height: 1e300), coarseScale: 1) }
         #expect(throws: HeadError.inputShape(what: "feature map values", expected: 6, found: 5)) {
             try CoarseMap(channels: 1, height: 2, width: 3, stride: 1, values: [1, 2, 3, 4, 5])
         }
@@ -90,6 +91,11 @@ struct CellGridTests {
         let text = try CoarseMap(channels: 1, height: 1, width: 1, stride: 1, values: [0])
         #expect(throws: HeadError.inputShape(what: "detector channels", expected: 4, found: 2)) {
             try extractor.pageFeatures(grid: Self.grid, detectorFeatures: map, textProbability: text)
+        }
+        let two = CellFeatureExtractor(layout: CellFeatureLayout(detectorChannels: 2, projectedChannels: nil), seed: 1)
+        let broken = try CoarseMap(channels: 2, height: 1, width: 1, stride: 1, values: [0, .nan])
+        #expect(throws: HeadError.nonFinite("detector features")) {
+            try two.pageFeatures(grid: Self.grid, detectorFeatures: broken, textProbability: text)
         }
     }
 }

@@ -23,6 +23,14 @@ struct GateTests {
         #expect(throws: HeadError.self) {
             try gate.decide(GateState(candidate: nil, textHeight: 6, roiPeak: 0, answerType: "date"), question: [1, 2])
         }
+        let question = [Float](repeating: 0.05, count: 384)
+        #expect(throws: HeadError.nonFinite("gate state")) {
+            try gate.decide(GateState(candidate: nil, textHeight: .nan, roiPeak: 0, answerType: "date"), question: question)
+        }
+        #expect(throws: HeadError.nonFinite("question embedding")) {
+            try gate.decide(GateState(candidate: nil, textHeight: 6, roiPeak: 0, answerType: "date"),
+                            question: [.infinity] + question.dropFirst())
+        }
     }
 
     @Test func decisionComparesTheProbabilityWithTheThreshold() throws {
