@@ -23,6 +23,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/groue/GRDB.swift", from: "7.10.0"),     // the results store
         .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),         // templates and configuration
+        .package(url: "https://github.com/apple/swift-crypto", from: "3.12.3"),   // SHA-256 of documents and heads
     ],
     targets: [
         // C libraries
@@ -35,51 +36,49 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CLinux"),
 
-        // Stages
-        .target(name: "QZoomCore"),
+        // Stages, in the order data flows through them
+        .target(name: "QZoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
         .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"], swiftSettings: neuralRuntimeFlags),
         .target(name: "Perception", dependencies: ["QZoomCore", "NeuralRuntime"]),
-        // The engine: templates and the answerer
+        // The engine: templates, answerer, the Q-Zoom heads and their training
         .target(name: "QZoom", dependencies: [
-            "QZoomCore", "Perception",
+            "QZoomCore", "Perception", "NeuralRuntime",
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
-        // Store, ingest and the overlay that `qzoom show` draws
         .target(name: "Store", dependencies: ["QZoomCore", .product(name: "GRDB", package: "GRDB.swift")]),
         .target(name: "Ingest", dependencies: ["QZoomCore", "Raster", "Store", "CLinux",
                                                .product(name: "TOMLKit", package: "TOMLKit")]),
+        // The boxes `qzoom show` draws over a page
         .target(name: "Overlay", dependencies: ["QZoomCore", "CCairo"]),
         .executableTarget(name: "qzoom", dependencies: [
             "QZoomCore", "Raster", "Store", "Ingest", "Overlay",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Benchmarks
+        // Benchmarks (each has a script under scripts/ that runs it, side by side with its peer)
         .executableTarget(name: "raster-benchmark", dependencies: ["Raster", "QZoomCore", "CPoppler"],
                           path: "Benchmarks/RasterBenchmark"),
+        .executableTarget(name: "runtime-bench", dependencies: ["Perception", "NeuralRuntime"],
+                          path: "Benchmarks/RuntimeBenchmark"),
+        .executableTarget(name: "answer-oracle", dependencies: [
+            "QZoom", "Perception",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/AnswerOracle"),
+        .executableTarget(name: "heads-bench", dependencies: ["QZoom", "QZoomCore", "NeuralRuntime"],
+                          path: "Benchmarks/HeadsBench"),
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
         // The C libraries are used directly only to make fixtures (cairo PDFs, exotic PNGs).
         .testTarget(name: "RasterTests", dependencies: ["Raster", "QZoomCore", "CPoppler", "CTIFF", "CPNG"]),
-        // Runs the built qzoom binary.
-        .testTarget(name: "QZoomCLITests", dependencies: ["qzoom", "Raster", "QZoomCore"]),
-        // Benchmarks (scripts/bench-runtime runs this side by side with onnxruntime)
-        .executableTarget(name: "runtime-bench", dependencies: ["Perception", "NeuralRuntime"], path: "Benchmarks/RuntimeBenchmark"),
-
         .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
-        // The answerer on sroie-dev's ground-truth lines as oracle OCR (upper bound, no OCR needed).
-        .executableTarget(name: "answer-oracle", dependencies: [
-            "QZoom", "Perception",
-            .product(name: "ArgumentParser", package: "swift-argument-parser"),
-        ], path: "Benchmarks/AnswerOracle"),
-
-        .testTarget(name: "QZoomTests", dependencies: ["QZoom", "QZoomCore", "Perception"]),
-        .testTarget(name: "StoreTests", dependencies: ["Store"]),
-        // Drives the built `qzoom` binary (a real daemon process) on real files in temporary folders.
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "QZoomCore", "CCairo"]),
-        // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
+        // Fixtures are read from the source tree (written by scripts/reference/*).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime"], exclude: ["Fixtures"]),
+        .testTarget(name: "QZoomTests", dependencies: ["QZoom", "QZoomCore", "Perception", "NeuralRuntime"]),
+        .testTarget(name: "StoreTests", dependencies: ["Store"]),
+        // These run the built qzoom binary: a real daemon process on real files in temporary folders.
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "QZoomCore", "CCairo"]),
+        .testTarget(name: "QZoomCLITests", dependencies: ["qzoom", "Raster", "QZoomCore"]),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Glibc
+import QZoomCore
 import Store
 
 /// From the inbox to the queue: noticing files, waiting until they are stable, claiming them into
@@ -67,7 +68,7 @@ extension Daemon {
         let sha256: String
         let size: Int64
         do {
-            sha256 = try SHA256.hex(ofFileAt: path)
+            sha256 = try ContentHash.hex(ofFileAt: URL(fileURLWithPath: path))
             size = FileFingerprint.of(path)?.size ?? 0
         } catch {
             try failUnrecorded(claimName: claimName, code: "unreadable", message: "cannot read the file: \(error)")
