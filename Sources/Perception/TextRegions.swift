@@ -34,72 +34,84 @@ enum TextRegions {
 
     /// Every border in OpenCV's order (the reverse of the raster scan that finds them).
     static func borders(of mask: [UInt8], width: Int, height: Int) -> [Border] {
-        var borders = foregroundBorders(mask, width: width, height: height)
-        borders += holeBorders(mask, width: width, height: height)
+        guard width > 0, height > 0, mask.count == width * height else { return [] }
+        var borders: [Border] = []
+        var seen = [Bool](repeating: false, count: mask.count)
+        // Flood fills share one preallocated stack of (x, y) pairs; a pixel is pushed at most once per pass.
+        var stack = [Int32](repeating: 0, count: 2 * mask.count)
+        mask.withUnsafeBufferPointer { mask in
+            seen.withUnsafeMutableBufferPointer { seen in
+                stack.withUnsafeMutableBufferPointer { stack in
+                    var top = 0
+                    func push(_ x: Int, _ y: Int) {
+                        seen[y * width + x] = true
+                        stack[top] = Int32(x); stack[top + 1] = Int32(y); top += 2
+                    }
+                    // Foreground: 8-connected regions; a border pixel has a 4-neighbour outside the region.
+                    for sy in 0..<height {
+                        for sx in 0..<width where mask[sy * width + sx] != 0 && !seen[sy * width + sx] {
+                            var points: [Point] = []
+                            push(sx, sy)
+                            while top > 0 {
+                                top -= 2
+                                let x = Int(stack[top]), y = Int(stack[top + 1]), i = y * width + x
+                                if x == 0 || y == 0 || x == width - 1 || y == height - 1
+                                    || mask[i - 1] == 0 || mask[i + 1] == 0 || mask[i - width] == 0 || mask[i + width] == 0 {
+                                    points.append(Point(x: Double(x), y: Double(y)))
+                                }
+                                for ny in max(y - 1, 0)...min(y + 1, height - 1) {
+                                    for nx in max(x - 1, 0)...min(x + 1, width - 1) {
+                                        let n = ny * width + nx
+                                        if mask[n] != 0 && !seen[n] { push(nx, ny) }
+                                    }
+                                }
+                            }
+                            borders.append(Border(points: points, discovery: sy * width + sx))
+                        }
+                    }
+                    // Background: 4-connected. What the image edge reaches is outside; the rest are holes,
+                    // bordered by the foreground pixels 4-adjacent to them (as OpenCV traces them).
+                    func fillBackground(_ sx: Int, _ sy: Int, collect: Bool) -> [Point] {
+                        var points: [Point] = []
+                        push(sx, sy)
+                        while top > 0 {
+                            top -= 2
+                            let x = Int(stack[top]), y = Int(stack[top + 1])
+                            func visit(_ nx: Int, _ ny: Int) {
+                                if mask[ny * width + nx] != 0 {
+                                    if collect { points.append(Point(x: Double(nx), y: Double(ny))) }
+                                } else if !seen[ny * width + nx] {
+                                    push(nx, ny)
+                                }
+                            }
+                            if x > 0 { visit(x - 1, y) }
+                            if x < width - 1 { visit(x + 1, y) }
+                            if y > 0 { visit(x, y - 1) }
+                            if y < height - 1 { visit(x, y + 1) }
+                        }
+                        return points
+                    }
+                    for x in 0..<width {
+                        for y in [0, height - 1] where mask[y * width + x] == 0 && !seen[y * width + x] {
+                            _ = fillBackground(x, y, collect: false)
+                        }
+                    }
+                    for y in 0..<height {
+                        for x in [0, width - 1] where mask[y * width + x] == 0 && !seen[y * width + x] {
+                            _ = fillBackground(x, y, collect: false)
+                        }
+                    }
+                    for sy in 0..<height {
+                        for sx in 0..<width where mask[sy * width + sx] == 0 && !seen[sy * width + sx] {
+                            let points = fillBackground(sx, sy, collect: true)
+                            // The scan finds a hole at the foreground pixel just left of its first pixel.
+                            borders.append(Border(points: points, discovery: sy * width + sx - 1))
+                        }
+                    }
+                }
+            }
+        }
         return borders.sorted { $0.discovery > $1.discovery }
-    }
-
-    private static func foregroundBorders(_ mask: [UInt8], width: Int, height: Int) -> [Border] {
-        var seen = [Bool](repeating: false, count: mask.count)
-        var borders: [Border] = []
-        var stack: [Int] = []
-        for seed in mask.indices where mask[seed] != 0 && !seen[seed] {
-            var points: [Point] = []
-            seen[seed] = true
-            stack.append(seed)
-            while let i = stack.popLast() {
-                let x = i % width, y = i / width
-                var onBorder = false
-                for dy in -1...1 {
-                    for dx in -1...1 where dx != 0 || dy != 0 {
-                        let nx = x + dx, ny = y + dy
-                        guard nx >= 0, ny >= 0, nx < width, ny < height else {
-                            if dx == 0 || dy == 0 { onBorder = true }
-                            continue
-                        }
-                        let n = ny * width + nx
-                        if mask[n] == 0 {
-                            if dx == 0 || dy == 0 { onBorder = true }
-                        } else if !seen[n] {
-                            seen[n] = true
-                            stack.append(n)
-                        }
-                    }
-                }
-                if onBorder { points.append(Point(x: Double(x), y: Double(y))) }
-            }
-            borders.append(Border(points: points, discovery: seed))
-        }
-        return borders
-    }
-
-    private static func holeBorders(_ mask: [UInt8], width: Int, height: Int) -> [Border] {
-        var seen = [Bool](repeating: false, count: mask.count)
-        var borders: [Border] = []
-        var stack: [Int] = []
-        for seed in mask.indices where mask[seed] == 0 && !seen[seed] {
-            var points: [Point] = []
-            var reachesEdge = false
-            seen[seed] = true
-            stack.append(seed)
-            while let i = stack.popLast() {
-                let x = i % width, y = i / width
-                for (dx, dy) in [(1, 0), (-1, 0), (0, 1), (0, -1)] {
-                    let nx = x + dx, ny = y + dy
-                    guard nx >= 0, ny >= 0, nx < width, ny < height else { reachesEdge = true; continue }
-                    let n = ny * width + nx
-                    if mask[n] != 0 {
-                        points.append(Point(x: Double(nx), y: Double(ny)))
-                    } else if !seen[n] {
-                        seen[n] = true
-                        stack.append(n)
-                    }
-                }
-            }
-            // The scan finds a hole at the foreground pixel just left of the hole's first pixel.
-            if !reachesEdge { borders.append(Border(points: points, discovery: seed - 1)) }
-        }
-        return borders
     }
 
     /// Mean probability over the pixels that `cv2.fillPoly` sets for `box` (box_score_fast).
