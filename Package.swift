@@ -5,6 +5,14 @@ import PackageDescription
 // Each stage is one module and imports only the stages before it.
 // C libraries live in thin system-library targets, used only by the module that owns them.
 
+// NeuralRuntime's inner loops are bounds-checked by construction (shapes are validated when a plan is
+// made), so release builds drop Swift's checks there, and on x86-64 target AVX2/FMA (Haswell, 2013+).
+#if arch(x86_64)
+let neuralRuntimeFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release))]
+#else
+let neuralRuntimeFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+#endif
+
 let package = Package(
     name: "qzoom",
     platforms: [.macOS(.v14)],
@@ -26,16 +34,20 @@ let package = Package(
         // Stages
         .target(name: "QZoomCore"),
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
-        .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"]),
+        .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"], swiftSettings: neuralRuntimeFlags),
         .target(name: "Perception", dependencies: ["QZoomCore", "NeuralRuntime"]),
         .executableTarget(name: "qzoom", dependencies: [
             "QZoomCore", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks (scripts/bench-runtime runs this side by side with onnxruntime)
+        .executableTarget(name: "runtime-bench", dependencies: ["Perception", "NeuralRuntime"], path: "Benchmarks/RuntimeBenchmark"),
+
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+        .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
-        .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),
+        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime"], exclude: ["Fixtures"]),
     ]
 )
