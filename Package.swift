@@ -35,7 +35,7 @@ let package = Package(
         .target(name: "QZoomCore"),
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
         .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"], swiftSettings: neuralRuntimeFlags),
-        .target(name: "Perception", dependencies: ["QZoomCore", "NeuralRuntime"]),
+        .target(name: "Perception", dependencies: ["QZoomCore", "Raster", "NeuralRuntime"]),
         .executableTarget(name: "qzoom", dependencies: [
             "QZoomCore", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
