@@ -37,7 +37,7 @@ let package = Package(
         .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"], swiftSettings: neuralRuntimeFlags),
         .target(name: "Perception", dependencies: ["QZoomCore", "Raster", "NeuralRuntime"]),
         .executableTarget(name: "qzoom", dependencies: [
-            "QZoomCore", "Raster",
+            "QZoomCore", "Raster", "NeuralRuntime", "Perception",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 

@@ -11,6 +11,8 @@ public enum PixelBudget: Sendable, Equatable, CustomStringConvertible {
     case longSide(Int)
     /// Pixels per page unit (for a PDF, dots per inch / 72).
     case scale(Double)
+    /// Dots per inch of the page (an image by the resolution it states, or 300 dpi when it states none).
+    case dotsPerInch(Double)
 
     /// rapidocr 3.10.0's defaults: `max_side_len` 2000, then `limit_side_len` 736 with `limit_type` min.
     public static let rapidOCR = PixelBudget.sideLimits(minimum: 736, maximum: 2000)
@@ -22,6 +24,8 @@ public enum PixelBudget: Sendable, Equatable, CustomStringConvertible {
         switch self {
         case .scale(let scale):
             return scale
+        case .dotsPerInch(let dpi):
+            return info.scale(forDotsPerInch: dpi)
         case .longSide(let pixels):
             return Double(pixels) / long
         case .sideLimits(let minimum, let maximum):
@@ -46,6 +50,7 @@ public enum PixelBudget: Sendable, Equatable, CustomStringConvertible {
         case .sideLimits(let minimum, let maximum): "short side ≥ \(minimum) px, long side ≤ \(maximum) px"
         case .longSide(let pixels): "long side \(pixels) px"
         case .scale(let scale): "\(scale) px per page unit"
+        case .dotsPerInch(let dpi): "\(dpi) dpi"
         }
     }
 }
