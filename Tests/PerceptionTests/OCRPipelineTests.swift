@@ -17,6 +17,9 @@ import Raster
         TestPDF.TextRun(text: "THANK YOU", x: 250, y: 50, size: 18, upsideDown: true),
     ]
 
+    /// The whole page read once with the default budget, shared by the tests that look at it.
+    static let wholePage = Result { try pipeline.get().read(try document(), page: 1) }
+
     static func document() throws -> PageSource {
         let folder = FileManager.default.temporaryDirectory.appending(path: "qzoom-ocr-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -27,7 +30,7 @@ import Raster
     }
 
     @Test func readsBackTheLinesItWasGivenInReadingOrder() throws {
-        let result = try Self.pipeline.get().read(try Self.document(), page: 1)
+        let result = try Self.wholePage.get()
         let texts = result.lines.map(\.text)
         #expect(texts.count == Self.runs.count, "read \(texts)")
         // Reading order: the two lines of the first row left to right, then down the page.
@@ -43,7 +46,7 @@ import Raster
     }
 
     @Test func linesSitWhereTheyWereDrawnAndUpsideDownOnesAreTurned() throws {
-        let result = try Self.pipeline.get().read(try Self.document(), page: 1)
+        let result = try Self.wholePage.get()
         // Page coordinates of a PDF are points from the top-left: baseline y = 200 − PDF y.
         let total = try #require(result.lines.first { $0.text.hasPrefix("TOTAL") })
         #expect(total.box.contains(Point(x: 60, y: 200 - 160 - 6)))
