@@ -96,10 +96,10 @@ public final class OCRPipeline: Sendable {
         return result
     }
 
-    /// Reads an image that is already rendered: the detector runs on `image` as it is, and lines are
-    /// cut from `cropSource` (the same image by default; any render of the same page region works,
-    /// since crops are placed through page coordinates).
-    public func read(_ image: PageImage, cropSource: PageImage? = nil) throws -> OCRResult {
+    /// Reads an image that is already rendered: the detector runs on `image` (stretched to sides that
+    /// are multiples of 32), and lines are cut from `cropSource` (the same image by default; any render
+    /// of the same page region works, since crops are placed through page coordinates).
+    public func read(_ rendered: PageImage, cropSource: PageImage? = nil) throws -> OCRResult {
         var timings = OCRTimings()
         var clock = DispatchTime.now()
         func lap(_ stage: WritableKeyPath<OCRTimings, Double>) {
@@ -107,6 +107,7 @@ public final class OCRPipeline: Sendable {
             clock = DispatchTime.now()
         }
 
+        let image = Self.detectionInput(rendered)
         let detection = try detector.detect(image)
         lap(\.detect)
 
@@ -117,7 +118,7 @@ public final class OCRPipeline: Sendable {
         }
         lap(\.postprocess)
 
-        let source = cropSource ?? image
+        let source = cropSource ?? rendered
         var crops = boxes.map { box in
             let quad = box.corners.map { source.pageToPixel(image.pixelToPage($0)) }
             return LineCrop.crop(source, quad: quad, maximumHeight: TextRecognizer.lineHeight)
@@ -146,6 +147,18 @@ public final class OCRPipeline: Sendable {
         }
         let ordered = ReadingOrder.order(lines.map(\.box)).map { lines[$0] }
         return OCRResult(lines: ordered, detection: detection, detectionImage: image, timings: timings)
+    }
+}
+
+extension OCRPipeline {
+    /// The detector needs sides that are multiples of 32. rapidocr stretches the image to the nearest
+    /// such size (Python's rounding, half to even) with a bilinear resize; so do we, so that the
+    /// detector sees what it sees — padding instead shifts where the network splits lines into words.
+    /// The stretch is at most 16 px per side and keeps the image's page region: pixels map to the page
+    /// through `scaleX` and `scaleY` as before.
+    static func detectionInput(_ image: PageImage) -> PageImage {
+        func side(_ pixels: Int) -> Int { max(32, Int((Double(pixels) / 32).rounded(.toNearestOrEven)) * 32) }
+        return LineImage.resized(image, width: side(image.width), height: side(image.height))
     }
 }
 

@@ -37,14 +37,23 @@ enum TextRegions {
         guard width > 0, height > 0, mask.count == width * height else { return [] }
         var borders: [Border] = []
         var seen = [Bool](repeating: false, count: mask.count)
-        // Flood fills share one preallocated stack of (x, y) pairs; a pixel is pushed at most once per pass.
-        var stack = [Int32](repeating: 0, count: 2 * mask.count)
+        // Flood fills share one stack of (x, y) pairs, doubled when full: a fill rarely holds more than a
+        // few thousand pixels at once, so the stack stays small next to the map.
+        var capacity = 1 << 16
+        var stack = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
+        defer { stack.deallocate() }
         mask.withUnsafeBufferPointer { mask in
             seen.withUnsafeMutableBufferPointer { seen in
-                stack.withUnsafeMutableBufferPointer { stack in
+                do {
                     var top = 0
                     func push(_ x: Int, _ y: Int) {
                         seen[y * width + x] = true
+                        if top + 2 > capacity {
+                            let grown = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * capacity)
+                            grown.update(from: stack, count: top)
+                            stack.deallocate()
+                            (stack, capacity) = (grown, 2 * capacity)
+                        }
                         stack[top] = Int32(x); stack[top + 1] = Int32(y); top += 2
                     }
                     // Foreground: 8-connected regions; a border pixel has a 4-neighbour outside the region.
