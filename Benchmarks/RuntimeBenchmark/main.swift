@@ -1,24 +1,87 @@
 import Foundation
 import NeuralRuntime
+import Perception
 
-// Placeholder during development; replaced by the side-by-side benchmark.
-let arguments = CommandLine.arguments
-let model = URL(filePath: arguments[1])
-let shape = arguments[2].split(separator: "x").compactMap { Int($0) }
-let runs = arguments.count > 3 ? Int(arguments[3]) ?? 5 : 5
-BLAS.configureThreads(2)
-let network = try Network(contentsOf: model)
-var x: UInt32 = 7
-let values = (0..<shape.reduce(1, *)).map { _ in x = 1664525 &* x &+ 1013904223; return Float(Double(x >> 8) / Double(1 << 23) - 1) }
-let input = try Tensor(shape: shape, values: values)
-var times: [Double] = []
-var timing: [String: Double] = [:]
-for _ in 0..<runs {
-    let start = Date()
-    _ = try network.run([input], timing: &timing)
-    times.append(Date().timeIntervalSince(start))
+// Times NeuralRuntime on the tensors that scripts/bench/runtime_bench.py prepared, and measures the
+// OpenBLAS sgemm peak with the same workers. Prints one JSON object (read by the summary step).
+// Usage: runtime-bench DIR RUNS [--profile]   (--profile adds per-operator times on stderr)
+//        runtime-bench --operators             (node counts per operator after load-time rewrites)
+
+struct Manifest: Decodable {
+    struct Batch: Decodable { let file: String; let shape: [Int] }
+    let det: [Int]
+    let rec: [Batch]
 }
-times.sort()
-print("median \(times[times.count / 2] * 1000) ms")
-for (op, t) in timing.sorted(by: { $0.value > $1.value }) { print(op, String(format: "%.2f ms", t * 1000 / Double(runs))) }
-print(network.operatorCounts)
+
+func load(_ url: URL, shape: [Int]) throws -> Tensor {
+    let data = try Data(contentsOf: url)
+    let values = data.withUnsafeBytes { Array($0.bindMemory(to: Float.self)) }
+    return try Tensor(shape: shape, values: values)
+}
+
+func seconds(_ body: () throws -> Void) rethrows -> Double {
+    let start = DispatchTime.now().uptimeNanoseconds
+    try body()
+    return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+}
+
+/// GFLOP/s of a 2048³ product split across the workers, as every product in the runtime is.
+func sgemmPeak() -> Double {
+    let n = 2048
+    let a = [Float](repeating: 0.5, count: n * n), b = [Float](repeating: 0.25, count: n * n)
+    var c = [Float](repeating: 0, count: n * n)
+    var best = Double.infinity
+    for _ in 0..<3 {
+        let t = a.withUnsafeBufferPointer { a in
+            b.withUnsafeBufferPointer { b in
+                c.withUnsafeMutableBufferPointer { c in
+                    seconds { BLAS.parallelSgemm(m: n, n: n, k: n, a: a.baseAddress!, b: b.baseAddress!, c: c.baseAddress!) }
+                }
+            }
+        }
+        best = min(best, t)
+    }
+    return 2 * Double(n * n * n) / best / 1e9
+}
+
+let arguments = CommandLine.arguments
+let models = URL(filePath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+    .deletingLastPathComponent().appending(path: "models")
+if arguments.count == 2 && arguments[1] == "--operators" {
+    for network in PerceptionNetwork.allCases {
+        let counts = try network.load(from: models).operatorCounts
+        print(network.rawValue, counts.values.reduce(0, +), counts.sorted { $0.value > $1.value }.map { "\($0.key) \($0.value)" }.joined(separator: ", "))
+    }
+    exit(0)
+}
+guard arguments.count >= 3, let runs = Int(arguments[2]) else {
+    FileHandle.standardError.write("usage: runtime-bench DIR RUNS [--profile]\n".data(using: .utf8)!)
+    exit(2)
+}
+let directory = URL(filePath: arguments[1])
+let profile = arguments.contains("--profile")
+let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: directory.appending(path: "manifest.json")))
+BLAS.configureThreads(2)
+let detector = try PerceptionNetwork.textDetector.load(from: models)
+let recognizer = try PerceptionNetwork.textRecognizer.load(from: models)
+let detInput = try load(directory.appending(path: "det.f32"), shape: manifest.det)
+let recInputs = try manifest.rec.map { try load(directory.appending(path: $0.file), shape: $0.shape) }
+
+var detTimes: [Double] = [], recTimes: [Double] = []
+var timing: [String: Double] = [:]
+_ = try detector.run([detInput])
+for x in recInputs { _ = try recognizer.run([x]) }
+for _ in 0..<runs {
+    detTimes.append(try seconds { _ = profile ? try detector.run([detInput], timing: &timing) : try detector.run([detInput]) })
+    recTimes.append(try seconds { for x in recInputs { _ = profile ? try recognizer.run([x], timing: &timing) : try recognizer.run([x]) } })
+}
+if profile {
+    for (op, t) in timing.sorted(by: { $0.value > $1.value }) {
+        FileHandle.standardError.write(String(format: "%-20@ %8.2f ms/run\n", op as NSString, t * 1000 / Double(runs)).data(using: .utf8)!)
+    }
+}
+let detFLOPs = 2 * (try detector.multiplyAdds(inputShapes: [manifest.det]))
+let recFLOPs = 2 * (try manifest.rec.reduce(0) { $0 + (try recognizer.multiplyAdds(inputShapes: [$1.shape])) })
+let result: [String: Any] = ["det": detTimes, "rec": recTimes, "detFLOPs": detFLOPs, "recFLOPs": recFLOPs,
+                             "threads": BLAS.threads, "sgemmPeakGFLOPS": sgemmPeak()]
+print(String(decoding: try JSONSerialization.data(withJSONObject: result), as: UTF8.self))

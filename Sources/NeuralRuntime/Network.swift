@@ -26,6 +26,7 @@ public final class Network: @unchecked Sendable {
     ///   - features: intermediate values (by ONNX name) to keep readable after a run, e.g. feature maps.
     ///   - probeShapes: input shapes planned once at load, so shape errors in the file surface at load too.
     public init(contentsOf url: URL, features: [String] = [], probeShapes: [[Int]]? = nil) throws(RuntimeError) {
+        BLAS.ensureConfigured()
         let model = try ONNXModel(contentsOf: url)
         name = url.lastPathComponent
         metadata = model.metadata
@@ -99,7 +100,7 @@ public final class Network: @unchecked Sendable {
         var results: [String: Tensor] = [:]
         for id in graph.outputs + requested {
             guard let value = plan.values[id] else { continue }
-            let tensor = Tensor(zeros: value.shape)
+            let tensor = Tensor(uninitialized: value.shape)
             switch value {
             case .floats: if let source = pointers[id] { tensor.storage.pointer.update(from: source, count: value.count) }
             case let .ints(_, values): for (i, v) in values.enumerated() { tensor.storage.pointer[i] = Float(v) }
@@ -117,6 +118,13 @@ public final class Network: @unchecked Sendable {
         planOrder.append(shapes)
         if planOrder.count > Network.cachedPlans { plans[planOrder.removeFirst()] = nil }
         return plan
+    }
+
+    /// Multiply-adds of the convolutions and matrix products for one run on inputs of these shapes.
+    public func multiplyAdds(inputShapes: [[Int]]) throws(RuntimeError) -> Int {
+        lock.lock()
+        defer { lock.unlock() }
+        return try plan(for: inputShapes).multiplyAdds
     }
 
     /// Operator types after load-time fusion, with how many nodes of each (for docs and tests).

@@ -26,6 +26,11 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
         values.withUnsafeBufferPointer { storage.pointer.update(from: $0.baseAddress!, count: values.count) }
     }
 
+    /// A contiguous tensor whose contents the caller is about to overwrite.
+    init(uninitialized shape: [Int]) {
+        self.init(shape: shape, strides: Tensor.contiguousStrides(shape), storage: TensorStorage(count: shape.reduce(1, *), zeroed: false), offset: 0)
+    }
+
     init(shape: [Int], strides: [Int], storage: TensorStorage, offset: Int) {
         self.shape = shape
         self.strides = strides
@@ -85,7 +90,7 @@ public struct Tensor: @unchecked Sendable, CustomStringConvertible {
 
     /// An independent, tightly packed copy.
     public func contiguous() -> Tensor {
-        let copy = Tensor(zeros: shape)
+        let copy = Tensor(uninitialized: shape)
         copyElements(to: copy.storage.pointer)
         return copy
     }
@@ -133,11 +138,11 @@ final class TensorStorage: @unchecked Sendable {
     let pointer: UnsafeMutablePointer<Float>
     let count: Int
 
-    init(count: Int) {
+    init(count: Int, zeroed: Bool = true) {
         self.count = count
         let raw = UnsafeMutableRawPointer.allocate(byteCount: max(count, 1) * MemoryLayout<Float>.stride, alignment: 64)
         pointer = raw.bindMemory(to: Float.self, capacity: max(count, 1))
-        pointer.initialize(repeating: 0, count: max(count, 1))
+        if zeroed { pointer.initialize(repeating: 0, count: max(count, 1)) }
     }
 
     deinit { pointer.deallocate() }

@@ -16,6 +16,7 @@ struct ExecutionPlan {
     var locations: [Location]
     var steps: [Step] = []
     var arenaCount = 0
+    var multiplyAdds = 0
 
     init(network: NetworkGraph, inputShapes: [[Int]]) throws(RuntimeError) {
         values = [PlannedValue?](repeating: nil, count: network.valueNames.count)
@@ -51,6 +52,7 @@ struct ExecutionPlan {
                 continue
             }
             pending.append((index, node.op.kernel(inputs, outputs), node.op.workspaceCount(inputs)))
+            multiplyAdds += node.op.multiplyAdds(inputs, outputs)
         }
 
         // 2. Liveness: the last step that reads each buffer (through any view of it).

@@ -94,9 +94,10 @@ extension GraphDraft {
                 guard nodes[producer].activation == nil else { continue }
                 let channels: Int?
                 switch target.opType {
-                case "Conv":
-                    // [C], [C,1,1] or [1,C,1,1]: one value per output channel.
-                    channels = constants[target.inputs[1]]?.dims.first
+                case "Conv", "ConvTranspose":
+                    // Conv weights are [out, in, kh, kw]; ConvTranspose weights are [in, out, kh, kw].
+                    let weightDims = constants[target.inputs[1]]?.dims ?? []
+                    channels = weightDims.count == 4 ? weightDims[target.opType == "Conv" ? 0 : 1] : nil
                     let d = constant.dims
                     // [1,C,1,1] or [C,1,1] against an NCHW output: one value per output channel.
                     guard let channels, values.count == channels,

@@ -14,36 +14,93 @@ enum Activation: Sendable, Equatable {
 
     /// out[i] = f(in[i] + bias) for i in 0..<count (`input` may equal `output`).
     func apply(_ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, count: Int, bias: Float = 0) {
-        typealias V = FastMath.Vector
-        let width = V.scalarCount
-        var i = 0
-        @inline(__always) func map(_ f: (V) -> V) {
-            while i + width <= count {
-                let x = V(UnsafeBufferPointer(start: input + i, count: width)) + bias
-                UnsafeMutableRawPointer(output + i).storeBytes(of: f(x), as: V.self)
-                i += width
-            }
-            if i < count {
-                var x = V(repeating: 0)
-                for j in 0..<(count - i) { x[j] = input[i + j] + bias }
-                let y = f(x)
-                for j in 0..<(count - i) { output[i + j] = y[j] }
-                i = count
-            }
-        }
         switch self {
-        case .relu: map { $0.replacing(with: 0, where: $0 .< 0) }
-        case .sigmoid: map(FastMath.sigmoid)
-        case let .hardSigmoid(alpha, beta):
-            map { ($0 * alpha + beta).clamped(lowerBound: V(repeating: 0), upperBound: V(repeating: 1)) }
-        case .hardSwish:
-            map { $0 * ($0 + 3).clamped(lowerBound: V(repeating: 0), upperBound: V(repeating: 6)) * (1 / 6) }
-        case .gelu: map { $0 * 0.5 * (1 + FastMath.erf($0 * 0.70710678118654752)) }
-        case let .clip(lo, hi): map { $0.clamped(lowerBound: V(repeating: lo), upperBound: V(repeating: hi)) }
-        case .erf: map(FastMath.erf)
-        case .sqrt: map { $0.squareRoot() }
+        case .relu: VectorLoop.map(Relu(), input, output, count, bias)
+        case .sigmoid: VectorLoop.map(Sigmoid(), input, output, count, bias)
+        case let .hardSigmoid(alpha, beta): VectorLoop.map(HardSigmoid(alpha: alpha, beta: beta), input, output, count, bias)
+        case .hardSwish: VectorLoop.map(HardSwish(), input, output, count, bias)
+        case .gelu: VectorLoop.map(GELU(), input, output, count, bias)
+        case let .clip(lo, hi): VectorLoop.map(Clamp(lower: lo, upper: hi), input, output, count, bias)
+        case .erf: VectorLoop.map(Erf(), input, output, count, bias)
+        case .sqrt: VectorLoop.map(SquareRoot(), input, output, count, bias)
         }
     }
+}
+
+/// One pointwise function on a vector. Each activation is its own type so that `VectorLoop.map` is
+/// specialised and inlined per function (a closure would cost a call per vector).
+protocol VectorFunction {
+    func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector
+}
+
+enum VectorLoop {
+    typealias V = FastMath.Vector
+
+    @inline(__always)
+    static func map<F: VectorFunction>(_ f: F, _ input: UnsafePointer<Float>, _ output: UnsafeMutablePointer<Float>, _ count: Int, _ bias: Float) {
+        let width = V.scalarCount
+        var i = 0
+        while i + width <= count {
+            let x = UnsafeRawPointer(input + i).loadUnaligned(as: V.self) + bias
+            UnsafeMutableRawPointer(output + i).storeBytes(of: f(x), as: V.self)
+            i += width
+        }
+        if i < count {
+            var x = V(repeating: 0)
+            for j in 0..<(count - i) { x[j] = input[i + j] + bias }
+            let y = f(x)
+            for j in 0..<(count - i) { output[i + j] = y[j] }
+        }
+    }
+
+    /// Σ p[0..<count], eight partial sums at a time (a scalar loop cannot be reordered by the compiler).
+    static func sum(_ p: UnsafePointer<Float>, count: Int) -> Float {
+        var partial = V(repeating: 0)
+        var i = 0
+        while i + V.scalarCount <= count {
+            partial += UnsafeRawPointer(p + i).loadUnaligned(as: V.self)
+            i += V.scalarCount
+        }
+        var total = partial.sum()
+        while i < count { total += p[i]; i += 1 }
+        return total
+    }
+
+    /// min(max(x, lower), upper) with vector compares (the stdlib's pointwiseMin/Max are scalar loops).
+    @inline(__always)
+    static func clamp(_ x: V, _ lower: Float, _ upper: Float) -> V {
+        let low = x.replacing(with: lower, where: x .< lower)
+        return low.replacing(with: upper, where: low .> upper)
+    }
+}
+
+struct Relu: VectorFunction {
+    @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector { x.replacing(with: 0, where: x .< 0) }
+}
+struct Sigmoid: VectorFunction {
+    @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector { FastMath.sigmoid(x) }
+}
+struct HardSigmoid: VectorFunction {
+    let alpha: Float, beta: Float
+    @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector { VectorLoop.clamp(x * alpha + beta, 0, 1) }
+}
+struct HardSwish: VectorFunction {
+    @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector { x * VectorLoop.clamp(x + 3, 0, 6) * (1 / 6) }
+}
+struct GELU: VectorFunction {
+    @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector {
+        x * 0.5 * (1 + FastMath.erf(x * 0.70710678118654752))
+    }
+}
+struct Clamp: VectorFunction {
+    let lower: Float, upper: Float
+    @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector { VectorLoop.clamp(x, lower, upper) }
+}
+struct Erf: VectorFunction {
+    @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector { FastMath.erf(x) }
+}
+struct SquareRoot: VectorFunction {
+    @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector { x.squareRoot() }
 }
 
 /// A pointwise operator (Relu, Sigmoid, HardSigmoid, Erf, Sqrt, Clip, and the recognised HardSwish/GELU).

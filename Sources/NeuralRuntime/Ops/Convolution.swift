@@ -23,9 +23,20 @@ struct ConvolutionOperator: Operator {
         return [.floats(shape: [shape[0], weightShape[0], outH, outW])]
     }
 
+    func multiplyAdds(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Int {
+        outputs[0].count * weightShape[1] * geometry.kernel.h * geometry.kernel.w
+    }
+
     private func isPointwise(_ shape: [Int]) -> Bool {
         let (_, _, pads) = geometry.resolve(height: shape[2], width: shape[3])
         return geometry.kernel == (1, 1) && geometry.strides == (1, 1) && pads == (0, 0, 0, 0)
+    }
+
+    /// Output rows per tile: the im2col tile (k × rows·outW floats) should stay in L2 (~512 KiB), so
+    /// that sgemm reads it while it is hot and the epilogue runs on an output tile still in cache.
+    private static func tileRows(k: Int, outW: Int, outH: Int) -> Int {
+        let columns = max(64, (128 * 1024) / max(k, 1))
+        return min(outH, max(1, columns / max(outW, 1)))
     }
 
     func workspaceCount(_ inputs: [PlannedValue]) -> Int {
@@ -35,7 +46,8 @@ struct ConvolutionOperator: Operator {
             return DepthwiseConvolution.workspaceCount(height: shape[2], width: shape[3], outH: outH, outW: outW, pads: pads, geometry: geometry)
         }
         if isPointwise(shape) { return 0 }
-        return weightShape[1] * geometry.kernel.h * geometry.kernel.w * outH * outW
+        let k = weightShape[1] * geometry.kernel.h * geometry.kernel.w
+        return Parallel.workers * k * ConvolutionOperator.tileRows(k: k, outW: outW, outH: outH) * outW
     }
 
     func kernel(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Kernel {
@@ -60,46 +72,46 @@ struct ConvolutionOperator: Operator {
         let k = inPerGroup * geometry.kernel.h * geometry.kernel.w
         let pixels = outH * outW, inPlane = height * width
         let pointwise = isPointwise(input)
+        // Tiles of output rows (or of pixels, for 1×1 convolutions) are the unit of parallel work: each
+        // worker unfolds its tile, multiplies it, and applies bias and activation while it is in cache.
+        let rowsPerTile = ConvolutionOperator.tileRows(k: k, outW: outW, outH: outH)
+        let tilesPerPlane = (outH + rowsPerTile - 1) / rowsPerTile
+        let items = batch * group * tilesPerPlane
+        let scratch = k * rowsPerTile * outW
         return { buffers in
             let x = buffers.input(0), y = buffers.outputs[0]
             weights.withUnsafeBufferPointer { w in
-                for n in 0..<batch {
-                    for g in 0..<group {
+                Parallel.chunks(items, minimumPerChunk: max(1, (1 << 22) / max(1, outPerGroup * k * rowsPerTile * outW))) { worker, range in
+                    for item in range {
+                        let tile = item % tilesPerPlane, g = (item / tilesPerPlane) % group, n = item / (tilesPerPlane * group)
+                        let rows = (tile * rowsPerTile)..<min(outH, (tile + 1) * rowsPerTile)
+                        let start = rows.lowerBound * outW, count = rows.count * outW
                         let source = x + (n * group + g) * inPerGroup * inPlane
-                        let columns: UnsafeMutablePointer<Float>
+                        let columns: UnsafePointer<Float>, ldb: Int
                         if pointwise {
-                            columns = source
+                            (columns, ldb) = (UnsafePointer(source + start), inPlane)
                         } else {
-                            columns = buffers.workspace!
-                            Im2Col.fill(source, channels: inPerGroup, height: height, width: width,
-                                        outH: outH, outW: outW, pads: pads, geometry: geometry, into: columns)
+                            let tileBuffer = buffers.workspace! + worker * scratch
+                            Im2Col.fill(source, channels: inPerGroup, height: height, width: width, outRows: rows, outW: outW,
+                                        pads: pads, geometry: geometry, into: tileBuffer)
+                            (columns, ldb) = (UnsafePointer(tileBuffer), count)
                         }
-                        BLAS.sgemm(m: outPerGroup, n: pixels, k: k, a: w.baseAddress! + g * outPerGroup * k,
-                                   b: columns, c: y + (n * outChannels + g * outPerGroup) * pixels)
+                        let firstChannel = g * outPerGroup
+                        let destination = y + (n * outChannels + firstChannel) * pixels + start
+                        // The bias is written first and accumulated onto (beta = 1), which spares
+                        // OpenBLAS its pass that zeroes C and us a pass that adds the bias.
+                        for channel in 0..<outPerGroup {
+                            (destination + channel * pixels).update(repeating: bias[firstChannel + channel], count: count)
+                        }
+                        BLAS.sgemm(m: outPerGroup, n: count, k: k, a: w.baseAddress! + firstChannel * k,
+                                   b: columns, ldb: ldb, c: destination, ldc: pixels, beta: 1)
+                        if let activation {
+                            for channel in 0..<outPerGroup {
+                                let p = destination + channel * pixels
+                                activation.apply(p, p, count: count)
+                            }
+                        }
                     }
-                }
-            }
-            bias.withUnsafeBufferPointer { b in
-                Epilogue.apply(y, planes: batch * outChannels, planeSize: pixels, channels: outChannels,
-                               bias: b.baseAddress!, activation: activation)
-            }
-        }
-    }
-}
-
-/// Bias plus activation over whole output planes, in place, two workers when it pays.
-enum Epilogue {
-    static func apply(_ data: UnsafeMutablePointer<Float>, planes: Int, planeSize: Int, channels: Int,
-                      bias: UnsafePointer<Float>?, activation: Activation?) {
-        if bias == nil && activation == nil { return }
-        Parallel.chunks(planes, minimumPerChunk: max(1, (1 << 15) / max(planeSize, 1))) { range in
-            for plane in range {
-                let p = data + plane * planeSize
-                let b = bias.map { $0[plane % channels] } ?? 0
-                if let activation {
-                    activation.apply(p, p, count: planeSize, bias: b)
-                } else if b != 0 {
-                    for i in 0..<planeSize { p[i] += b }
                 }
             }
         }
@@ -108,37 +120,37 @@ enum Epilogue {
 
 /// Unfolds convolution windows into a [channels·kh·kw, outH·outW] matrix so that a convolution is one sgemm.
 enum Im2Col {
-    static func fill(_ source: UnsafePointer<Float>, channels: Int, height: Int, width: Int, outH: Int, outW: Int,
+    /// Fills the columns of output rows `outRows` only: a [channels·kh·kw, outRows.count·outW] tile.
+    static func fill(_ source: UnsafePointer<Float>, channels: Int, height: Int, width: Int, outRows: Range<Int>, outW: Int,
                      pads: (t: Int, l: Int, b: Int, r: Int), geometry: ConvolutionGeometry,
                      into columns: UnsafeMutablePointer<Float>) {
         let (kh, kw) = geometry.kernel, (sh, sw) = geometry.strides, (dh, dw) = geometry.dilations
         let rows = channels * kh * kw
-        Parallel.chunks(rows, minimumPerChunk: max(1, (1 << 14) / max(outH * outW, 1))) { range in
-            for row in range {
-                let c = row / (kh * kw), ky = (row / kw) % kh, kx = row % kw
-                let plane = source + c * height * width
-                var destination = columns + row * outH * outW
-                // Output columns whose input x lies inside the image: ox in [first, last).
-                let shift = kx * dw - pads.l
-                let first = min(outW, max(0, (-shift + sw - 1) / sw))
-                let last = max(first, min(outW, (width - shift + sw - 1) / sw))
-                for oy in 0..<outH {
-                    let iy = oy * sh - pads.t + ky * dh
-                    if iy < 0 || iy >= height {
-                        destination.update(repeating: 0, count: outW)
+        let tileCount = outRows.count * outW
+        for row in 0..<rows {
+            let c = row / (kh * kw), ky = (row / kw) % kh, kx = row % kw
+            let plane = source + c * height * width
+            var destination = columns + row * tileCount
+            // Output columns whose input x lies inside the image: ox in [first, last).
+            let shift = kx * dw - pads.l
+            let first = min(outW, max(0, (-shift + sw - 1) / sw))
+            let last = max(first, min(outW, (width - shift + sw - 1) / sw))
+            for oy in outRows {
+                let iy = oy * sh - pads.t + ky * dh
+                if iy < 0 || iy >= height {
+                    destination.update(repeating: 0, count: outW)
+                } else {
+                    let line = plane + iy * width + shift
+                    if first > 0 { destination.update(repeating: 0, count: first) }
+                    if sw == 1 {
+                        (destination + first).update(from: line + first, count: last - first)
                     } else {
-                        let line = plane + iy * width + shift
-                        if first > 0 { destination.update(repeating: 0, count: first) }
-                        if sw == 1 {
-                            (destination + first).update(from: line + first, count: last - first)
-                        } else {
-                            for ox in first..<last { destination[ox] = line[ox * sw] }
-                        }
-                        if last < outW { (destination + last).update(repeating: 0, count: outW - last) }
+                        for ox in first..<last { destination[ox] = line[ox * sw] }
                     }
-                    destination += outW
+                    if last < outW { (destination + last).update(repeating: 0, count: outW - last) }
                 }
+                destination += outW
             }
-        }
     }
+}
 }

@@ -18,6 +18,10 @@ struct MatMulOperator: Operator {
         return [.floats(shape: batch + [a[a.count - 2], b[b.count - 1]])]
     }
 
+    func multiplyAdds(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Int {
+        outputs[0].count * inputs[0].shape[inputs[0].shape.count - 1]
+    }
+
     func kernel(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Kernel {
         let a = inputs[0].shape, b = inputs[1].shape, out = outputs[0].shape
         let (m, k, n) = (a[a.count - 2], a[a.count - 1], b[b.count - 1])
@@ -28,27 +32,30 @@ struct MatMulOperator: Operator {
         let bias = bias, activation = activation
         return { buffers in
             let x = buffers.input(0), w = buffers.input(1), y = buffers.outputs[0]
+            let rows = batches * m
+            if let bias {
+                // Rows start as the bias and the product accumulates onto them (beta = 1): no separate pass.
+                bias.withUnsafeBufferPointer { b in
+                    for row in 0..<rows { (y + row * n).update(from: b.baseAddress!, count: n) }
+                }
+            }
+            let beta: Float = bias == nil ? 0 : 1
             if rightIsShared {
                 // Every batch element uses the same right matrix: stack the left matrices into one.
-                BLAS.sgemm(m: batches * m, n: n, k: k, a: x, b: w, c: y)
+                BLAS.parallelSgemm(m: rows, n: n, k: k, a: x, b: w, c: y, beta: beta)
             } else {
                 var batch = 0
                 layout.forEachRow { _, ia, ib, count, sa, sb in
                     for i in 0..<count {
                         BLAS.sgemm(m: m, n: n, k: k, a: x + (ia + i * sa) * m * k, b: w + (ib + i * sb) * k * n,
-                                   c: y + batch * m * n)
+                                   c: y + batch * m * n, beta: beta)
                         batch += 1
                     }
                 }
             }
-            if bias != nil || activation != nil {
-                let rows = batches * m
+            if let activation {
                 Parallel.chunks(rows, minimumPerChunk: max(1, (1 << 15) / max(n, 1))) { range in
-                    for row in range {
-                        let p = y + row * n
-                        if let bias { for j in 0..<n { p[j] += bias[j] } }
-                        activation?.apply(p, p, count: n)
-                    }
+                    for row in range { activation.apply(y + row * n, y + row * n, count: n) }
                 }
             }
         }
@@ -85,27 +92,41 @@ struct SoftmaxOperator: Operator {
 }
 
 enum Softmax {
+    /// y = exp(x − max x) / Σ exp(x − max x), with the max, the exponentials and the scaling vectorised.
     static func row(_ x: UnsafePointer<Float>, _ y: UnsafeMutablePointer<Float>, count: Int) {
         typealias V = FastMath.Vector
-        var peak = -Float.infinity
-        for i in 0..<count { peak = max(peak, x[i]) }
-        var sum: Float = 0
+        let width = V.scalarCount
+        let vectorEnd = count - count % width
+        var peaks = V(repeating: -.infinity)
         var i = 0
-        var partial = V(repeating: 0)
-        while i + V.scalarCount <= count {
-            let e = FastMath.exp(V(UnsafeBufferPointer(start: x + i, count: V.scalarCount)) - peak)
-            UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)
-            partial += e
-            i += V.scalarCount
+        while i < vectorEnd {
+            let v = UnsafeRawPointer(x + i).loadUnaligned(as: V.self)
+            peaks = peaks.replacing(with: v, where: v .> peaks)
+            i += width
         }
-        sum = partial.sum()
-        while i < count {
-            let e = FastMath.apply(FastMath.exp, x[i] - peak)
-            y[i] = e
+        var peak = peaks.max()
+        for j in vectorEnd..<count { peak = max(peak, x[j]) }
+        var sums = V(repeating: 0)
+        i = 0
+        while i < vectorEnd {
+            let e = FastMath.exp(UnsafeRawPointer(x + i).loadUnaligned(as: V.self) - peak)
+            UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: V.self)
+            sums += e
+            i += width
+        }
+        var sum = sums.sum()
+        for j in vectorEnd..<count {
+            let e = FastMath.apply(FastMath.exp, x[j] - peak)
+            y[j] = e
             sum += e
-            i += 1
         }
         let scale = 1 / sum
-        for j in 0..<count { y[j] *= scale }
+        i = 0
+        while i < vectorEnd {
+            let p = UnsafeMutableRawPointer(y + i)
+            p.storeBytes(of: p.loadUnaligned(as: V.self) * scale, as: V.self)
+            i += width
+        }
+        for j in vectorEnd..<count { y[j] *= scale }
     }
 }

@@ -43,11 +43,14 @@ protocol Operator: Sendable {
     func kernel(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Kernel
     /// True when output 0 is input 0 under another shape (Reshape, Squeeze, …): no kernel, no copy.
     var aliasesInput: Bool { get }
+    /// Multiply-adds of the matrix work (convolutions, products), for GFLOP/s reporting.
+    func multiplyAdds(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Int
 }
 
 extension Operator {
     func workspaceCount(_ inputs: [PlannedValue]) -> Int { 0 }
     var aliasesInput: Bool { false }
+    func multiplyAdds(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Int { 0 }
 }
 
 /// Attribute access with typed errors naming the node.

@@ -27,7 +27,18 @@ struct PoolOperator: Operator {
                     for oy in 0..<outH {
                         let y0 = oy * geometry.strides.h - pads.t
                         let ys = max(0, y0)..<min(height, y0 + geometry.kernel.h)
+                        let row = destination + oy * outW
+                        // Windows wholly inside the image need no clipping: ox in [inner.lowerBound, inner.upperBound).
+                        let firstInside = min(outW, (pads.l + geometry.strides.w - 1) / geometry.strides.w)
+                        let lastInside = max(firstInside, min(outW, (width + pads.l - geometry.kernel.w) / geometry.strides.w + 1))
+                        let full = ys.count == geometry.kernel.h
                         for ox in 0..<outW {
+                            if full && ox == firstInside && firstInside < lastInside {
+                                PoolOperator.interior(kind, source: source + ys.lowerBound * width, width: width,
+                                                      firstX: ox * geometry.strides.w - pads.l, geometry: geometry,
+                                                      count: lastInside - firstInside, into: row + ox)
+                            }
+                            if full && ox >= firstInside && ox < lastInside { continue }
                             let x0 = ox * geometry.strides.w - pads.l
                             let xs = max(0, x0)..<min(width, x0 + geometry.kernel.w)
                             switch kind {
@@ -35,17 +46,64 @@ struct PoolOperator: Operator {
                                 // Padding never wins a max: only pixels inside the image are compared.
                                 var best = -Float.infinity
                                 for iy in ys { for ix in xs { best = Swift.max(best, source[iy * width + ix]) } }
-                                destination[oy * outW + ox] = best
+                                row[ox] = best
                             case let .average(countIncludePad):
                                 var sum: Float = 0
                                 for iy in ys { for ix in xs { sum += source[iy * width + ix] } }
                                 let count = countIncludePad ? geometry.kernel.h * geometry.kernel.w : ys.count * xs.count
-                                destination[oy * outW + ox] = sum / Float(Swift.max(count, 1))
+                                row[ox] = sum / Float(Swift.max(count, 1))
                             }
                         }
                     }
                 }
             }
+        }
+    }
+
+    /// `count` outputs whose windows lie wholly inside the image; `source` is the window's top row.
+    @inline(__always)
+    static func interior(_ kind: Kind, source: UnsafePointer<Float>, width: Int, firstX: Int, geometry: ConvolutionGeometry,
+                         count: Int, into row: UnsafeMutablePointer<Float>) {
+        let (kh, kw, sw) = (geometry.kernel.h, geometry.kernel.w, geometry.strides.w)
+        switch kind {
+        case .max where sw == 1:
+            // Eight outputs at a time; every window is inside the image, so all loads are valid.
+            typealias V = FastMath.Vector
+            var i = 0
+            while i + V.scalarCount <= count {
+                var best = UnsafeRawPointer(source + firstX + i).loadUnaligned(as: V.self)
+                for ky in 0..<kh {
+                    for kx in 0..<kw where ky > 0 || kx > 0 {
+                        let v = UnsafeRawPointer(source + ky * width + firstX + kx + i).loadUnaligned(as: V.self)
+                        best = best.replacing(with: v, where: v .> best)
+                    }
+                }
+                UnsafeMutableRawPointer(row + i).storeBytes(of: best, as: V.self)
+                i += V.scalarCount
+            }
+            for j in i..<count {
+                var best = source[firstX + j]
+                for ky in 0..<kh { for kx in 0..<kw { best = Swift.max(best, source[ky * width + firstX + kx + j]) } }
+                row[j] = best
+            }
+        case .max:
+            for i in 0..<count { row[i] = source[firstX + i * sw] }
+            for ky in 0..<kh {
+                for kx in 0..<kw where ky > 0 || kx > 0 {
+                    let line = source + ky * width + firstX + kx
+                    for i in 0..<count { row[i] = Swift.max(row[i], line[i * sw]) }
+                }
+            }
+        case .average:
+            for i in 0..<count { row[i] = 0 }
+            for ky in 0..<kh {
+                for kx in 0..<kw {
+                    let line = source + ky * width + firstX + kx
+                    for i in 0..<count { row[i] += line[i * sw] }
+                }
+            }
+            let scale = 1 / Float(kh * kw)
+            for i in 0..<count { row[i] *= scale }
         }
     }
 }
@@ -82,10 +140,7 @@ struct ReduceMeanOperator: Operator {
                 let x = buffers.input(0), y = buffers.outputs[0]
                 Parallel.chunks(outer, minimumPerChunk: max(1, (1 << 15) / max(inner, 1))) { range in
                     for o in range {
-                        let row = x + o * inner
-                        var sum: Float = 0
-                        for i in 0..<inner { sum += row[i] }
-                        y[o] = sum / Float(inner)
+                        y[o] = VectorLoop.sum(x + o * inner, count: inner) / Float(inner)
                     }
                 }
             }
