@@ -41,13 +41,19 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Benchmarks (scripts/bench-runtime runs this side by side with onnxruntime)
+        // Benchmarks (scripts/bench-runtime runs runtime-bench side by side with onnxruntime)
         .executableTarget(name: "runtime-bench", dependencies: ["Perception", "NeuralRuntime"], path: "Benchmarks/RuntimeBenchmark"),
+        .executableTarget(name: "raster-benchmark", dependencies: ["Raster", "QZoomCore", "CPoppler"],
+                          path: "Benchmarks/RasterBenchmark"),
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
         .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
+        // The C libraries are used directly only to make fixtures (cairo PDFs, exotic PNGs).
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "QZoomCore", "CPoppler", "CTIFF", "CPNG"]),
+        // Runs the built qzoom binary.
+        .testTarget(name: "QZoomCLITests", dependencies: ["qzoom", "Raster", "QZoomCore"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
-        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime"], exclude: ["Fixtures"]),
+        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime", "Raster", "QZoomCore"], exclude: ["Fixtures"]),
     ]
 )

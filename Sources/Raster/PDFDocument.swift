@@ -7,13 +7,25 @@ import QZoomCore
 ///
 /// Only the requested region is rendered: cairo's transform maps the region onto an image the size
 /// of the region at the requested scale, and its clip lets poppler skip everything outside it.
+///
+/// That saves little on a scanned page: poppler decodes the whole page image for every render,
+/// whatever the clip. So pages that are mostly one image are rendered whole once, at the scale
+/// asked for, kept, and regions at that scale or below are cut from the kept pixels, as for TIFF.
 /// One lock serialises all use of the poppler handle, which is not thread-safe.
 final class PDFDocument: PageSource, @unchecked Sendable {
     private let document: OpaquePointer
     private let limits: RasterLimits
     private let lock = NSLock()
     private var sizes: [Int: Size] = [:]
+    private var imagePages: [Int: Bool] = [:]
+    /// The last whole image page rendered, kept for the regions that follow.
+    private var keptPage: (number: Int, scale: Double, bitmap: RasterBitmap)?
+    /// How many times poppler drew a page; lets tests see that kept pages are reused.
+    private(set) var drawCount = 0
     let pageCount: Int
+
+    /// A page is an image page when one image covers at least this share of it.
+    static let imagePageCoverage = 0.8
 
     /// Installed once per process, before the first document is opened.
     private static let logSilenced: Void = qz_poppler_silence_log()
@@ -53,14 +65,51 @@ final class PDFDocument: PageSource, @unchecked Sendable {
         try checkPageNumber(page, count: pageCount)
         return try lock.withLock {
             try withPage(page) { handle in
-                let pageSize = try size(of: handle, number: page)
-                let plan = try RenderPlan(page: Rect(size: pageSize), region: region, scale: scale, limits: limits)
-                return try draw(handle, plan: plan)
+                let bounds = Rect(size: try size(of: handle, number: page))
+                let plan = try RenderPlan(page: bounds, region: region, scale: scale, limits: limits)
+                guard isImagePage(handle, number: page, bounds: bounds),
+                      let kept = try keptBitmap(handle, number: page, bounds: bounds, scale: scale) else {
+                    return try draw(handle, plan: plan)
+                }
+                return Resampler.render(kept, pixelsPerUnitX: Double(kept.width) / bounds.width,
+                                        pixelsPerUnitY: Double(kept.height) / bounds.height, plan: plan)
             }
         }
     }
 
+    /// The kept whole-page pixels of an image page at `scale` or finer, rendering them if needed;
+    /// nil when the whole page at `scale` would exceed the pixel limit (the region is drawn instead).
+    private func keptBitmap(_ page: OpaquePointer, number: Int, bounds: Rect, scale: Double) throws -> RasterBitmap? {
+        if let kept = keptPage, kept.number == number, kept.scale >= scale * (1 - 1e-9) { return kept.bitmap }
+        guard let whole = try? RenderPlan(page: bounds, region: nil, scale: scale, limits: limits) else { return nil }
+        let bitmap = RasterBitmap(try draw(page, plan: whole))
+        keptPage = (number, scale, bitmap)
+        return bitmap
+    }
+
+    /// Whether one image covers most of the page (a scan). Poppler lists the page's images without
+    /// decoding them.
+    private func isImagePage(_ page: OpaquePointer, number: Int, bounds: Rect) -> Bool {
+        if let known = imagePages[number] { return known }
+        let mappings = poppler_page_get_image_mapping(page)
+        defer { poppler_page_free_image_mapping(mappings) }
+        var largest = 0.0
+        var item = mappings
+        while let node = item {
+            if let mapping = node.pointee.data?.assumingMemoryBound(to: PopplerImageMapping.self).pointee {
+                let area = Rect(minX: min(mapping.area.x1, mapping.area.x2), minY: min(mapping.area.y1, mapping.area.y2),
+                                maxX: max(mapping.area.x1, mapping.area.x2), maxY: max(mapping.area.y1, mapping.area.y2))
+                largest = max(largest, area.intersection(bounds)?.area ?? 0)
+            }
+            item = node.pointee.next
+        }
+        let isImagePage = largest >= Self.imagePageCoverage * bounds.area
+        imagePages[number] = isImagePage
+        return isImagePage
+    }
+
     private func draw(_ page: OpaquePointer, plan: RenderPlan) throws -> PageImage {
+        drawCount += 1
         // cairo image surfaces are at most 32767 pixels on a side.
         guard plan.width <= 32767, plan.height <= 32767 else {
             throw InputError.invalidRegion(detail: "a PDF render is at most 32767 pixels on a side, not \(plan.width)×\(plan.height)")

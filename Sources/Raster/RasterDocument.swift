@@ -46,7 +46,7 @@ final class RasterDocument: PageSource, @unchecked Sendable {
                 decodeCount += 1
                 return try decoder.decode(page: page, layout: layout)
             }
-            return Resampler.render(bitmap, verticalPixelsPerUnit: layout.verticalPixelsPerUnit, plan: plan)
+            return Resampler.render(bitmap, pixelsPerUnitX: 1, pixelsPerUnitY: layout.verticalPixelsPerUnit, plan: plan)
         }
     }
 }

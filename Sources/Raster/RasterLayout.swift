@@ -72,6 +72,14 @@ struct RasterBitmap {
 
     var byteCount: Int { pixels.count }
 
+    /// The pixels of a rendered page image.
+    init(_ image: PageImage) {
+        width = image.width
+        height = image.height
+        channels = image.channels
+        pixels = image.pixels
+    }
+
     /// Applies the orientation to pixels decoded in stored order.
     init(stored pixels: [UInt8], layout: RasterLayout, channels: Int) {
         let upright = layout.orientation.upright(pixels, width: layout.storedWidth,

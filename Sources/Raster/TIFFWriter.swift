@@ -25,21 +25,30 @@ public struct TIFFWriteOptions: Sendable, Equatable {
     /// The orientation tag (1–8). Pixels are stored as given; the tag tells readers how to turn
     /// them upright.
     public var orientation: Int
+    /// The horizontal resolution, written with the pages when given.
     public var dotsPerInch: Double?
+    /// The vertical resolution when it differs (fax pages are 204 × 98 or 204 × 196 dpi).
+    public var verticalDotsPerInch: Double?
 
     public init(compression: Compression? = nil, bitsPerSample: Int? = nil, photometric: Photometric? = nil,
-                orientation: Int = 1, dotsPerInch: Double? = nil) {
+                orientation: Int = 1, dotsPerInch: Double? = nil, verticalDotsPerInch: Double? = nil) {
         self.compression = compression
         self.bitsPerSample = bitsPerSample
         self.photometric = photometric
         self.orientation = orientation
         self.dotsPerInch = dotsPerInch
+        self.verticalDotsPerInch = verticalDotsPerInch
     }
 }
 
 extension ImageWriter {
     /// Writes the pages as one (multi-page) TIFF file.
     public static func writeTIFF(_ pages: [PageImage], to url: URL, options: TIFFWriteOptions = TIFFWriteOptions()) throws {
+        try writeTIFF(pages.map { ($0, options) }, to: url)
+    }
+
+    /// Writes the pages as one (multi-page) TIFF file, each page with its own options.
+    public static func writeTIFF(_ pages: [(image: PageImage, options: TIFFWriteOptions)], to url: URL) throws {
         guard !pages.isEmpty else { throw ImageWriteError.unsupported(detail: "a TIFF needs at least one page") }
         let temporary = url.deletingLastPathComponent()
             .appendingPathComponent(".\(url.lastPathComponent).\(UUID().uuidString).tmp")
@@ -51,7 +60,7 @@ extension ImageWriter {
                 throw ImageWriteError.cannotWrite(path: url.path, reason: "\(error)")
             }
             for (index, page) in pages.enumerated() {
-                try TIFFPageWriter(page: page, options: options).write(into: file, number: index, of: pages.count)
+                try TIFFPageWriter(page: page.image, options: page.options).write(into: file, number: index, of: pages.count)
             }
             guard TIFFFlush(file.tiff) == 1 else {
                 throw ImageWriteError.cannotWrite(path: url.path, reason: file.errorText(or: "libtiff cannot flush the file"))
@@ -122,7 +131,7 @@ private struct TIFFPageWriter {
         }
         if let dpi = options.dotsPerInch {
             ok = ok && qz_tiff_set_double(tiff, UInt32(TIFFTAG_XRESOLUTION), dpi) == 1
-            ok = ok && qz_tiff_set_double(tiff, UInt32(TIFFTAG_YRESOLUTION), dpi) == 1
+            ok = ok && qz_tiff_set_double(tiff, UInt32(TIFFTAG_YRESOLUTION), options.verticalDotsPerInch ?? dpi) == 1
             set16(TIFFTAG_RESOLUTIONUNIT, Int(RESUNIT_INCH))
         }
         if case .jpeg(let quality) = compression {

@@ -70,9 +70,10 @@ func reportingFailures(file: String, _ body: () throws -> Void) throws {
     do {
         try body()
     } catch let error as InputError {
-        // Some descriptions name the file already.
+        // Some descriptions name the file already, as given or as an absolute path.
         let message = error.description
-        throw fail(message.contains(file) ? nil : file, message, .init(error))
+        let named = message.contains(file) || message.contains(URL(fileURLWithPath: file).path)
+        throw fail(named ? nil : file, message, .init(error))
     } catch let error as ImageWriteError {
         throw fail(nil, error.description, .cannotWriteOutput)
     }

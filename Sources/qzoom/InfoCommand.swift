@@ -53,6 +53,18 @@ struct DocumentInfo: Encodable {
             unit = info.unit
             unitsPerInch = info.unitsPerInch
         }
+
+        enum CodingKeys: String, CodingKey { case page, width, height, unit, unitsPerInch }
+
+        /// Written out even when null, so that scripts always find the key.
+        func encode(to encoder: Encoder) throws {
+            var container = encoder.container(keyedBy: CodingKeys.self)
+            try container.encode(page, forKey: .page)
+            try container.encode(width, forKey: .width)
+            try container.encode(height, forKey: .height)
+            try container.encode(unit, forKey: .unit)
+            try container.encode(unitsPerInch, forKey: .unitsPerInch)
+        }
     }
 
     var file: String

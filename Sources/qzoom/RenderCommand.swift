@@ -59,7 +59,9 @@ struct RenderCommand: ParsableCommand {
             let scale = longSide.map { Double($0) / max(covered.width, covered.height) }
                 ?? info.scale(forDotsPerInch: dpi ?? Self.defaultDotsPerInch)
             let image = try document.render(page: page, region: region?.rect, scale: scale)
-            try OutputFormat(path: output).write(image, to: URL(fileURLWithPath: output))
+            // The image's own resolution: pixels per page unit times page units per inch.
+            let dotsPerInch = image.scaleX * info.resolvedUnitsPerInch
+            try OutputFormat(path: output).write(image, dotsPerInch: dotsPerInch, to: URL(fileURLWithPath: output))
             print("\(output): \(image.width)×\(image.height) px, page \(page), region \(image.region), "
                   + String(format: "%.4g px per %@", image.scaleX, info.unit.rawValue))
         }
@@ -90,11 +92,12 @@ enum OutputFormat {
         }
     }
 
-    func write(_ image: PageImage, to url: URL) throws {
+    /// Writes the image; JPEG and TIFF files record its resolution (the PNG writer cannot).
+    func write(_ image: PageImage, dotsPerInch: Double, to url: URL) throws {
         switch self {
         case .png: try ImageWriter.writePNG(image, to: url)
-        case .jpeg: try ImageWriter.writeJPEG(image, to: url)
-        case .tiff: try ImageWriter.writeTIFF([image], to: url)
+        case .jpeg: try ImageWriter.writeJPEG(image, to: url, dotsPerInch: Int(dotsPerInch.rounded()))
+        case .tiff: try ImageWriter.writeTIFF([image], to: url, options: TIFFWriteOptions(dotsPerInch: dotsPerInch))
         }
     }
 }
