@@ -156,8 +156,15 @@ def main():
         chunk = images[k:k + args.chunk]
         ours.update(run_qzoom(args.qzoom, chunk, args.threads))
         theirs.update(run_rapidocr(engine, chunk))
-        print(f"  {k + len(chunk)}/{len(images)} images", file=sys.stderr)
+        # The report so far is written after every chunk, so an interrupted run still has its numbers.
+        report = summarise(images[:k + len(chunk)], ours, theirs, args)
+        print(f"  {report['images']}/{len(images)} images: speed ratio {report['speed_ratio_median']:.3f}, "
+              f"recall {report['qzoom']['line_recall']:.4f} vs {report['rapidocr']['line_recall']:.4f}",
+              file=sys.stderr)
+    print_table(report, args.threads)
 
+
+def summarise(images, ours, theirs, args):
     report = {}
     for name, results in (("qzoom", ours), ("rapidocr", theirs)):
         rows = [score(results[f.name]["lines"], read_ground_truth(args.data / "box" / (f.stem + ".csv")))
@@ -167,16 +174,22 @@ def main():
                         "mean_ms": statistics.fmean(times)}
     report["speed_ratio_median"] = report["qzoom"]["median_ms"] / report["rapidocr"]["median_ms"]
     report["images"] = len(images)
+    stages = [ours[f.name]["stages"] for f in images]
+    report["qzoom_stage_medians_ms"] = {k: statistics.median(s[k] for s in stages) for k in stages[0]}
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps({"report": report, "qzoom": ours, "rapidocr": theirs}, indent=1))
+    return report
 
-    print(f"{len(images)} images, {args.threads} threads each")
+
+def print_table(report, threads):
+    print(f"{report['images']} images, {threads} threads each")
     print(f"{'':10} {'recall':>8} {'precision':>9} {'char acc':>9} {'e2e char':>9} {'median ms':>10} {'mean ms':>9}")
     for name in ("qzoom", "rapidocr"):
         r = report[name]
         print(f"{name:10} {r['line_recall']:8.4f} {r['line_precision']:9.4f} {r['char_accuracy']:9.4f} "
               f"{r['end_to_end_char_accuracy']:9.4f} {r['median_ms']:10.1f} {r['mean_ms']:9.1f}")
     print(f"speed ratio (qzoom / rapidocr, medians): {report['speed_ratio_median']:.3f}")
+    print("qzoom stage medians (ms): " + ", ".join(f"{k} {v:.0f}" for k, v in report["qzoom_stage_medians_ms"].items()))
 
 
 if __name__ == "__main__":
