@@ -41,7 +41,8 @@ public struct OCRResult: Sendable {
     public var lines: [TextLine]
     /// The detector's output (probability map and feature maps) on `detectionImage`.
     public var detection: TextDetection
-    /// The render the detector saw; its `region` and scale map detection pixels to page coordinates.
+    /// The detector's input (the render stretched to multiples of 32); its `region`, `scaleX` and
+    /// `scaleY` map detection pixels to page coordinates.
     public var detectionImage: PageImage
     public var timings: OCRTimings
 }
@@ -84,20 +85,19 @@ public final class OCRPipeline: Sendable {
             cropScale = max(detectionScale, min(1, largest))
         }
 
-        var timings = OCRTimings()
         let start = DispatchTime.now()
-        let detectionImage = try source.render(page: page, region: area, scale: detectionScale)
+        let rendered = try source.render(page: page, region: area, scale: detectionScale)
         let cropSource = cropScale > detectionScale * 1.001
-            ? try source.render(page: page, region: area, scale: cropScale) : detectionImage
-        timings.render = milliseconds(since: start)
+            ? try source.render(page: page, region: area, scale: cropScale) : rendered
+        let renderTime = milliseconds(since: start)
 
-        var result = try read(detectionImage, cropSource: cropSource)
-        result.timings.render = timings.render
+        var result = try read(rendered, cropSource: cropSource)
+        result.timings.render = renderTime
         return result
     }
 
-    /// Reads an image that is already rendered: the detector runs on `image` (stretched to sides that
-    /// are multiples of 32), and lines are cut from `cropSource` (the same image by default; any render
+    /// Reads an image that is already rendered: the detector runs on `rendered` (stretched to sides
+    /// that are multiples of 32), and lines are cut from `cropSource` (`rendered` by default; any render
     /// of the same page region works, since crops are placed through page coordinates).
     public func read(_ rendered: PageImage, cropSource: PageImage? = nil) throws -> OCRResult {
         var timings = OCRTimings()

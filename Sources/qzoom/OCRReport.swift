@@ -12,7 +12,7 @@ struct OCRReport: Encodable {
         var out = ""
         for page in pages {
             let t = page.timings
-            out += "\(file) — page \(page.page): \(page.lines.count) lines, rendered at \(page.imageWidth)×\(page.imageHeight) px, "
+            out += "\(file) — page \(page.page): \(page.lines.count) lines, detected at \(page.imageWidth)×\(page.imageHeight) px, "
                 + String(format: "%.0f ms", t.total) + "\n"
             for line in page.lines {
                 out += String(format: "  %.2f  ", line.confidence) + line.text + "\n"
@@ -48,7 +48,7 @@ extension OCRReport {
         var width: Double
         var height: Double
         var unit: String
-        /// Pixels per page unit of the render the detector saw, and that render's size.
+        /// Pixels per page unit of the detector's input (the render stretched to multiples of 32), and its size.
         var scale: Double
         var imageWidth: Int
         var imageHeight: Int
