@@ -105,9 +105,14 @@ enum ModelsLocation {
         }
         let local = URL(fileURLWithPath: "models")
         if FileManager.default.fileExists(atPath: local.path) { return local }
-        // .build/<configuration>/qzoom → the checkout's models folder.
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).resolvingSymlinksInPath()
-        return binary.deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
-            .appending(path: "models")
+        // The checkout the binary was built in: .build/<triple>/<configuration>/qzoom, a few levels up.
+        let binary = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
+        var folder = binary.resolvingSymlinksInPath().deletingLastPathComponent()
+        for _ in 0..<5 {
+            let candidate = folder.appending(path: "models")
+            if FileManager.default.fileExists(atPath: candidate.appending(path: "ppocr").path) { return candidate }
+            folder.deleteLastPathComponent()
+        }
+        return local
     }
 }
