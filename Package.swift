@@ -40,7 +40,7 @@ let package = Package(
         .target(name: "QZoomCore", dependencies: [.product(name: "Crypto", package: "swift-crypto")]),
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
         .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"], swiftSettings: neuralRuntimeFlags),
-        .target(name: "Perception", dependencies: ["QZoomCore", "NeuralRuntime"]),
+        .target(name: "Perception", dependencies: ["QZoomCore", "Raster", "NeuralRuntime"]),
         // The engine: templates, answerer, the Q-Zoom heads and their training
         .target(name: "QZoom", dependencies: [
             "QZoomCore", "Perception", "NeuralRuntime",
@@ -52,7 +52,7 @@ let package = Package(
         // The boxes `qzoom show` draws over a page
         .target(name: "Overlay", dependencies: ["QZoomCore", "CCairo"]),
         .executableTarget(name: "qzoom", dependencies: [
-            "QZoomCore", "Raster", "Store", "Ingest", "Overlay",
+            "QZoomCore", "Raster", "NeuralRuntime", "Perception", "Store", "Ingest", "Overlay",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -70,11 +70,11 @@ let package = Package(
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+        .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
         // The C libraries are used directly only to make fixtures (cairo PDFs, exotic PNGs).
         .testTarget(name: "RasterTests", dependencies: ["Raster", "QZoomCore", "CPoppler", "CTIFF", "CPNG"]),
-        .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
         // Fixtures are read from the source tree (written by scripts/reference/*).
-        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime"], exclude: ["Fixtures"]),
+        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime", "Raster", "QZoomCore"], exclude: ["Fixtures"]),
         .testTarget(name: "QZoomTests", dependencies: ["QZoom", "QZoomCore", "Perception", "NeuralRuntime"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         // These run the built qzoom binary: a real daemon process on real files in temporary folders.

@@ -1,0 +1,77 @@
+import Foundation
+import QZoomCore
+import Raster
+import Testing
+
+/// `qzoom ocr` as a user runs it: the real binary, the real models. What it reads is checked by
+/// PerceptionTests/OCRPipelineTests; here, the command's output and exit statuses.
+@Suite final class OCRCommandTests {
+    let scratch: URL
+
+    init() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("qzoom-ocr-cli-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
+
+    func qzoom(_ arguments: [String]) throws -> InfoAndRenderCommandTests.Run {
+        let process = Process()
+        process.executableURL = InfoAndRenderCommandTests.binary
+        process.arguments = arguments
+        let out = Pipe(), err = Pipe()
+        process.standardOutput = out
+        process.standardError = err
+        try process.run()
+        let stdout = out.fileHandleForReading.readDataToEndOfFile()
+        let stderr = err.fileHandleForReading.readDataToEndOfFile()
+        process.waitUntilExit()
+        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
+                     stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// A 320 × 200 PNG: white, with one black bar (a "line" the detector may or may not take for text).
+    func page() throws -> URL {
+        var pixels = [UInt8](repeating: 255, count: 320 * 200)
+        for y in 90..<110 { for x in 40..<280 { pixels[y * 320 + x] = 0 } }
+        let url = scratch.appendingPathComponent("page.png")
+        try ImageWriter.writePNG(PageImage(width: 320, height: 200, channels: 1, pixels: pixels,
+                                           region: Rect(x: 0, y: 0, width: 320, height: 200)), to: url)
+        return url
+    }
+
+    @Test func jsonReportsThePageTheBudgetAndEveryStage() throws {
+        let run = try qzoom(["ocr", try page().path, "--json", "--long-side", "640", "--threads", "1"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let pages = try #require(object["pages"] as? [[String: Any]])
+        #expect(pages.count == 1)
+        let page = try #require(pages.first)
+        #expect(page["width"] as? Double == 320 && page["unit"] as? String == "pixel")
+        // 640 × 400, stretched to multiples of 32 with Python's rounding: 400 / 32 = 12.5 → 12 → 384.
+        #expect(page["imageWidth"] as? Int == 640 && page["imageHeight"] as? Int == 384)
+        let timings = try #require(page["timings"] as? [String: Double])
+        for stage in ["render", "detect", "postprocess", "crop", "classify", "recognize", "total"] {
+            #expect(timings[stage] != nil, "no \(stage) timing")
+        }
+        #expect(page["lines"] is [Any])
+    }
+
+    @Test func badInputsGiveOneLineAndTheirExitStatus() throws {
+        let missing = try qzoom(["ocr", scratch.appendingPathComponent("nope.pdf").path])
+        #expect(missing.status == 10)
+        #expect(missing.stderr.split(separator: "\n").count == 1)
+
+        let page = try page().path
+        let noSuchPage = try qzoom(["ocr", page, "--page", "2"])
+        #expect(noSuchPage.status == 18)
+
+        let both = try qzoom(["ocr", page, "--dpi", "300", "--long-side", "1000"])
+        #expect(both.status == 64)
+        #expect(both.stderr.contains("--long-side or --dpi"))
+
+        let noModels = try qzoom(["ocr", page, "--models", scratch.path])
+        #expect(noModels.status == 1)
+        #expect(noModels.stderr.contains("cannot load the OCR models"))
+    }
+}
