@@ -12,6 +12,7 @@ final class SignalFD {
         sigemptyset(&mask)
         for signal in Self.handled { sigaddset(&mask, signal) }
         try systemCall("sigprocmask") { sigprocmask(SIG_BLOCK, &mask, nil) }
+        try SignalRouting.routeToCurrentThread(Self.handled)
         descriptor = try systemCall("signalfd") { signalfd(-1, &mask, Int32(SFD_NONBLOCK | SFD_CLOEXEC)) }
     }
 

@@ -40,6 +40,7 @@ public enum WorkerMain {
         sigaddset(&stopSignals, SIGTERM)
         sigaddset(&stopSignals, SIGINT)
         sigprocmask(SIG_BLOCK, &stopSignals, nil)
+        do { try SignalRouting.routeToCurrentThread([SIGTERM, SIGINT]) } catch { return 1 }  // the daemon counts it as a crash
 
         if let megabytes = options.memoryLimitMegabytes {
             var limit = rlimit(rlim_cur: rlim_t(megabytes) << 20, rlim_max: rlim_t(megabytes) << 20)

@@ -40,8 +40,10 @@ final class WorkerProcess {
 
         let argv = ([executable, "worker"] + arguments).map { strdup($0) } + [nil]
         defer { argv.forEach { free($0) } }
+        let environment = Self.workerEnvironment().map { strdup($0) } + [nil]
+        defer { environment.forEach { free($0) } }
         var child: pid_t = 0
-        let status = posix_spawn(&child, executable, &actions, &attributes, argv, environ)
+        let status = posix_spawn(&child, executable, &actions, &attributes, argv, environment)
         close(writeEnd)
         guard status == 0 else {
             close(readEnd)
@@ -53,6 +55,16 @@ final class WorkerProcess {
     }
 
     deinit { if descriptor >= 0 { close(descriptor) } }
+
+    /// The daemon's environment, with OpenBLAS's own thread pool switched off: the neural runtime runs
+    /// OpenBLAS single-threaded and spreads work over its own threads, and OpenBLAS would otherwise
+    /// start an idle pool in a library constructor, reserving about 140 MB of the worker's address
+    /// space (which `memory_limit_mb` caps).
+    static func workerEnvironment() -> [String] {
+        var variables = ProcessInfo.processInfo.environment
+        variables["OPENBLAS_NUM_THREADS"] = "1"
+        return variables.map { "\($0.key)=\($0.value)" }.sorted()
+    }
 
     /// Reads what the worker wrote; returns complete lines. At end of file the descriptor is closed.
     func readLines() -> [Data] {
