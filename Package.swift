@@ -33,6 +33,9 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
+        // Benchmarks (driven by scripts/bench-*)
+        .executableTarget(name: "MiniLMBenchmark", dependencies: ["NeuralRuntime", "Perception"], path: "Benchmarks/MiniLM"),
+
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
         .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
