@@ -119,27 +119,30 @@ def run(implementation, inputs_path, out, repeats, threads, onnx_path=None):
 
 
 def report(paths):
+    """One row per implementation and thread count: medians over every sample of every round."""
     import numpy as np
     results = {}
     for path in paths:
         r = json.loads(Path(path).read_text())
-        entry = results.setdefault(r["implementation"], {"batch": [], "question": [], "load": [], "emb": None})
+        entry = results.setdefault((r["threads"], r["implementation"]), {"batch": [], "question": [], "load": []})
         entry["batch"] += r["batchMilliseconds"]
         entry["question"] += r["questionMilliseconds"]
         entry["load"].append(r["loadMilliseconds"])
-        entry["emb"] = np.array([v for b in r["batchEmbeddings"] for v in b] + r["questionEmbeddings"])
-    ours = results["qzoom"]
-    ours_batch, ours_question = statistics.median(ours["batch"]), statistics.median(ours["question"])
-    print(f"| implementation (2 threads) | 40-line batch, median ms | ms per line | single question, median ms "
-          f"| load ms | qzoom time ÷ this | min cosine to qzoom |")
-    print("|---|---|---|---|---|---|---|")
-    for name, entry in results.items():
+        entry["embeddings"] = np.array([v for b in r["batchEmbeddings"] for v in b] + r["questionEmbeddings"])
+    print("| threads | implementation | 40-line batch, median ms | ms per line | one question, median ms | load ms "
+          "| qzoom ÷ this, batch | qzoom ÷ this, question | min cosine to qzoom |")
+    print("|---|---|---|---|---|---|---|---|---|")
+    for (threads, name), entry in sorted(results.items(), key=lambda kv: (kv[0][0], kv[0][1] != "qzoom", kv[0][1])):
+        ours = results[(threads, "qzoom")]
         batch, question = statistics.median(entry["batch"]), statistics.median(entry["question"])
-        cosine = float(np.min(np.sum(entry["emb"] * ours["emb"], axis=1)))
-        ratio = "—" if name == "qzoom" else f"{ours_batch / batch:.2f} (batch), {ours_question / question:.2f} (question)"
-        print(f"| {name} | {batch:.1f} | {batch / LINES_PER_BATCH:.2f} | {question:.2f} | "
-              f"{statistics.median(entry['load']):.0f} | {ratio} | {cosine:.7f} |")
-    print(f"\n{len(ours['batch'])} batch samples and {len(ours['question'])} question samples per implementation.")
+        ours_batch, ours_question = statistics.median(ours["batch"]), statistics.median(ours["question"])
+        cosine = float(np.min(np.sum(entry["embeddings"] * ours["embeddings"], axis=1)))
+        print(f"| {threads} | {name} | {batch:.1f} | {batch / LINES_PER_BATCH:.2f} | {question:.2f} "
+              f"| {statistics.median(entry['load']):.0f} | {ours_batch / batch:.2f} | {ours_question / question:.2f} "
+              f"| {cosine:.7f} |")
+    counts = {len(e["batch"]) for e in results.values()}, {len(e["question"]) for e in results.values()}
+    print(f"\nSamples per row: {'/'.join(map(str, sorted(counts[0])))} batches, "
+          f"{'/'.join(map(str, sorted(counts[1])))} questions.")
 
 
 def main():
