@@ -227,7 +227,7 @@ public final class MiniLM: Sendable {
     /// The last layer's hidden states of every token of every sequence, packed: row-major
     /// `(Σ lengths) × hiddenSize`, the rows of sequence 0 first. Each sequence holds ids below
     /// `vocabularySize` and has 1…`maxPositions` tokens (the tokenizer guarantees both).
-    public func hiddenStates(_ sequences: [[Int]]) -> [Float] {
+    func hiddenStates(_ sequences: [[Int]]) -> [Float] {
         let c = configuration
         precondition(sequences.allSatisfy { !$0.isEmpty && $0.count <= c.maxPositions }, "sequence length out of range")
         precondition(sequences.allSatisfy { $0.allSatisfy { (0..<c.vocabularySize).contains($0) } }, "token id out of range")
