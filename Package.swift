@@ -33,11 +33,17 @@ let package = Package(
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
-        // Benchmarks (driven by scripts/bench-*)
+        // Benchmarks
+        .executableTarget(name: "raster-benchmark", dependencies: ["Raster", "QZoomCore", "CPoppler"],
+                          path: "Benchmarks/RasterBenchmark"),
         .executableTarget(name: "MiniLMBenchmark", dependencies: ["NeuralRuntime", "Perception"], path: "Benchmarks/MiniLM"),
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),
+        // The C libraries are used directly only to make fixtures (cairo PDFs, exotic PNGs).
+        .testTarget(name: "RasterTests", dependencies: ["Raster", "QZoomCore", "CPoppler", "CTIFF", "CPNG"]),
+        // Runs the built qzoom binary.
+        .testTarget(name: "QZoomCLITests", dependencies: ["qzoom", "Raster", "QZoomCore"]),
         .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
         .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),

@@ -5,6 +5,6 @@ struct QZoomCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "qzoom",
         abstract: "Query-aware coarse-to-fine document processing.",
-        subcommands: []
+        subcommands: [InfoCommand.self, RenderCommand.self]
     )
 }
