@@ -33,8 +33,15 @@ import NeuralRuntime
         return url
     }
 
+    /// Deletes the directory `write` made for `url`.
+    static func remove(_ url: URL) {
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
+    }
+
     static func load(_ tensors: [String: SafetensorsFile.FloatTensor], _ c: MiniLM.Configuration = tiny) throws -> MiniLM {
-        try MiniLM(configuration: c, weights: SafetensorsFile(contentsOf: write(tensors)))
+        let url = try write(tensors)
+        defer { remove(url) }     // the network holds its own copy of the weights
+        return try MiniLM(configuration: c, weights: SafetensorsFile(contentsOf: url))
     }
 
     @Test func hiddenStatesMatchTheNaiveReference() throws {
@@ -113,6 +120,7 @@ import NeuralRuntime
         var weights = Self.randomWeights(Self.tiny)
         weights["encoder.layer.1.output.dense.bias"] = nil
         let url = try Self.write(weights)
+        defer { Self.remove(url) }
         #expect(throws: SafetensorsError.missingTensor(path: url.path, tensor: "encoder.layer.1.output.dense.bias")) {
             try MiniLM(configuration: Self.tiny, weights: SafetensorsFile(contentsOf: url))
         }
@@ -122,6 +130,7 @@ import NeuralRuntime
         var deeper = Self.tiny
         deeper.layerCount = 3
         let url = try Self.write(Self.randomWeights(deeper))
+        defer { Self.remove(url) }
         let thrown = #expect(throws: SafetensorsError.self) {
             try MiniLM(configuration: Self.tiny, weights: SafetensorsFile(contentsOf: url))
         }
@@ -137,6 +146,7 @@ import NeuralRuntime
         var weights = Self.randomWeights(Self.tiny)
         weights["encoder.layer.0.attention.self.key.weight"] = .init(shape: [6, 24], values: Array(repeating: 0, count: 144))
         let url = try Self.write(weights)
+        defer { Self.remove(url) }
         #expect(throws: SafetensorsError.wrongShape(path: url.path, tensor: "encoder.layer.0.attention.self.key.weight",
                                                     expected: [12, 12], actual: [6, 24])) {
             try MiniLM(configuration: Self.tiny, weights: SafetensorsFile(contentsOf: url))
