@@ -36,7 +36,8 @@ let package = Package(
         // Benchmarks
         .executableTarget(name: "raster-benchmark", dependencies: ["Raster", "QZoomCore", "CPoppler"],
                           path: "Benchmarks/RasterBenchmark"),
-        .executableTarget(name: "MiniLMBenchmark", dependencies: ["NeuralRuntime", "Perception"], path: "Benchmarks/MiniLM"),
+        .executableTarget(name: "minilm-benchmark", dependencies: ["NeuralRuntime", "Perception"],
+                          path: "Benchmarks/MiniLMBenchmark"),
 
         // Tests
         .testTarget(name: "QZoomCoreTests", dependencies: ["QZoomCore"]),

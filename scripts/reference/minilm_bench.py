@@ -1,4 +1,4 @@
-"""Reference side of scripts/bench-minilm: the same inputs and protocol as Benchmarks/MiniLM, run by
+"""Reference side of scripts/bench-minilm: the same inputs and protocol as Benchmarks/MiniLMBenchmark, run by
 sentence-transformers on torch and by onnxruntime, plus the input builder and the report.
 
   minilm_bench.py inputs DATA_DIR OUT.json           40-line batches from sroie-dev ground truth + questions

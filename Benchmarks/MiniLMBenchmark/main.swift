@@ -4,7 +4,7 @@ import Perception
 
 // The Swift side of scripts/bench-minilm: embeds the same receipt-line batches and single questions as the
 // reference side, with the same warm-up and repeat protocol, and writes timings and embeddings as JSON.
-// usage: MiniLMBenchmark MODELS_DIR INPUTS.json OUTPUT.json REPEATS THREADS
+// usage: minilm-benchmark MODELS_DIR INPUTS.json OUTPUT.json REPEATS THREADS
 
 struct Inputs: Decodable {
     let batches: [[String]]
@@ -31,7 +31,7 @@ func milliseconds(_ work: () throws -> Void) rethrows -> Double {
 
 let arguments = CommandLine.arguments
 guard arguments.count == 6, let repeats = Int(arguments[4]), repeats > 0, let threads = Int(arguments[5]), threads > 0 else {
-    FileHandle.standardError.write(Data("usage: MiniLMBenchmark MODELS_DIR INPUTS.json OUTPUT.json REPEATS THREADS\n".utf8))
+    FileHandle.standardError.write(Data("usage: minilm-benchmark MODELS_DIR INPUTS.json OUTPUT.json REPEATS THREADS\n".utf8))
     exit(2)
 }
 do {
@@ -57,6 +57,6 @@ do {
                         batchEmbeddings: batchEmbeddings, questionEmbeddings: questionEmbeddings)
     try JSONEncoder().encode(output).write(to: URL(filePath: arguments[3]))
 } catch {
-    FileHandle.standardError.write(Data("MiniLMBenchmark: \(error)\n".utf8))
+    FileHandle.standardError.write(Data("minilm-benchmark: \(error)\n".utf8))
     exit(1)
 }
