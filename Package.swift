@@ -5,6 +5,14 @@ import PackageDescription
 // Each stage is one module and imports only the stages before it.
 // C libraries live in thin system-library targets, used only by the module that owns them.
 
+// NeuralRuntime's inner loops are bounds-checked by construction (shapes are validated when a plan is
+// made), so release builds drop Swift's checks there, and on x86-64 target AVX2/FMA (Haswell, 2013+).
+#if arch(x86_64)
+let neuralRuntimeFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked", "-target-cpu", "haswell"], .when(configuration: .release))]
+#else
+let neuralRuntimeFlags: [SwiftSetting] = [.unsafeFlags(["-Ounchecked"], .when(configuration: .release))]
+#endif
+
 let package = Package(
     name: "qzoom",
     platforms: [.macOS(.v14)],
@@ -13,6 +21,8 @@ let package = Package(
     ],
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        // Templates (config/templates/*.toml)
+        .package(url: "https://github.com/LebJe/TOMLKit", from: "0.6.0"),
     ],
     targets: [
         // C libraries
@@ -26,8 +36,13 @@ let package = Package(
         // Stages
         .target(name: "QZoomCore"),
         .target(name: "Raster", dependencies: ["QZoomCore", "CPoppler", "CTIFF", "CJPEG", "CPNG"]),
-        .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"]),
+        .target(name: "NeuralRuntime", dependencies: ["COpenBLAS"], swiftSettings: neuralRuntimeFlags),
         .target(name: "Perception", dependencies: ["QZoomCore", "NeuralRuntime"]),
+        // The engine: templates and the answerer
+        .target(name: "QZoom", dependencies: [
+            "QZoomCore", "Perception",
+            .product(name: "TOMLKit", package: "TOMLKit"),
+        ]),
         .executableTarget(name: "qzoom", dependencies: [
             "QZoomCore", "Raster",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
@@ -45,8 +60,18 @@ let package = Package(
         .testTarget(name: "RasterTests", dependencies: ["Raster", "QZoomCore", "CPoppler", "CTIFF", "CPNG"]),
         // Runs the built qzoom binary.
         .testTarget(name: "QZoomCLITests", dependencies: ["qzoom", "Raster", "QZoomCore"]),
+        // Benchmarks (scripts/bench-runtime runs this side by side with onnxruntime)
+        .executableTarget(name: "runtime-bench", dependencies: ["Perception", "NeuralRuntime"], path: "Benchmarks/RuntimeBenchmark"),
+
         .testTarget(name: "NeuralRuntimeTests", dependencies: ["NeuralRuntime"]),
+        // The answerer on sroie-dev's ground-truth lines as oracle OCR (upper bound, no OCR needed).
+        .executableTarget(name: "answer-oracle", dependencies: [
+            "QZoom", "Perception",
+            .product(name: "ArgumentParser", package: "swift-argument-parser"),
+        ], path: "Benchmarks/AnswerOracle"),
+
+        .testTarget(name: "QZoomTests", dependencies: ["QZoom", "QZoomCore", "Perception"]),
         // Fixtures are read from the source tree (written by scripts/reference/minilm-reference).
-        .testTarget(name: "PerceptionTests", dependencies: ["Perception"], exclude: ["Fixtures"]),
+        .testTarget(name: "PerceptionTests", dependencies: ["Perception", "NeuralRuntime"], exclude: ["Fixtures"]),
     ]
 )

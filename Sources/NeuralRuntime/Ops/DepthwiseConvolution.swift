@@ -1,0 +1,88 @@
+/// A depthwise convolution (one input channel per output channel) as a direct loop: im2col would
+/// multiply a k²×pixels matrix by a single row, so sgemm brings nothing. Each channel is copied into a
+/// zero-padded plane so that the inner loop has no bounds checks; for stride 1 it works on eight output
+/// pixels at a time, with the accumulator in a register across all taps.
+struct DepthwiseConvolution {
+    let channels: Int, batch: Int
+    let height: Int, width: Int, outH: Int, outW: Int
+    let pads: (t: Int, l: Int, b: Int, r: Int)
+    let geometry: ConvolutionGeometry
+
+    /// The padded plane is large enough for every tap of every output pixel.
+    static func paddedSize(height: Int, width: Int, outH: Int, outW: Int, pads: (t: Int, l: Int, b: Int, r: Int),
+                           geometry: ConvolutionGeometry) -> (h: Int, w: Int) {
+        let needH = (outH - 1) * geometry.strides.h + (geometry.kernel.h - 1) * geometry.dilations.h + 1
+        let needW = (outW - 1) * geometry.strides.w + (geometry.kernel.w - 1) * geometry.dilations.w + 1
+        // Eight spare columns let the vector loop read a full vector past the last output pixel.
+        return (max(needH, pads.t + height), max(needW, pads.l + width) + 8)
+    }
+
+    static func workspaceCount(height: Int, width: Int, outH: Int, outW: Int, pads: (t: Int, l: Int, b: Int, r: Int),
+                               geometry: ConvolutionGeometry) -> Int {
+        let (h, w) = paddedSize(height: height, width: width, outH: outH, outW: outW, pads: pads, geometry: geometry)
+        return Parallel.workers * h * w
+    }
+
+    func run(input: UnsafePointer<Float>, weights: UnsafePointer<Float>, bias: UnsafePointer<Float>,
+             activation: Activation?, output: UnsafeMutablePointer<Float>, workspace: UnsafeMutablePointer<Float>) {
+        let (padH, padW) = DepthwiseConvolution.paddedSize(height: height, width: width, outH: outH, outW: outW,
+                                                           pads: pads, geometry: geometry)
+        let planes = batch * channels
+        let workers = min(Parallel.workers, planes)
+        let perWorker = (planes + workers - 1) / workers
+        Parallel.chunks(workers, minimumPerChunk: planes * outH * outW > (1 << 14) ? 1 : workers) { workerRange in
+            for worker in workerRange {
+                let padded = workspace + worker * padH * padW
+                padded.update(repeating: 0, count: padH * padW)
+                for plane in (worker * perWorker)..<min(planes, (worker + 1) * perWorker) {
+                    let c = plane % channels
+                    let source = input + plane * height * width
+                    for y in 0..<height {
+                        (padded + (y + pads.t) * padW + pads.l).update(from: source + y * width, count: width)
+                    }
+                    convolvePlane(padded, padW: padW, weights: weights + c * geometry.kernel.h * geometry.kernel.w,
+                                  bias: bias[c], activation: activation, output: output + plane * outH * outW)
+                }
+            }
+        }
+    }
+
+    private func convolvePlane(_ padded: UnsafePointer<Float>, padW: Int, weights: UnsafePointer<Float>, bias: Float,
+                               activation: Activation?, output: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        let (kh, kw) = geometry.kernel, (sh, sw) = geometry.strides, (dh, dw) = geometry.dilations
+        for oy in 0..<outH {
+            let row = output + oy * outW
+            let top = padded + oy * sh * padW
+            if sw == 1 {
+                var ox = 0
+                while ox < outW {
+                    var acc = V(repeating: bias)
+                    for ky in 0..<kh {
+                        let line = top + ky * dh * padW + ox
+                        for kx in 0..<kw {
+                            let x = UnsafeRawPointer(line + kx * dw).loadUnaligned(as: V.self)
+                            acc = acc.addingProduct(x, V(repeating: weights[ky * kw + kx]))
+                        }
+                    }
+                    if ox + 8 <= outW {
+                        UnsafeMutableRawPointer(row + ox).storeBytes(of: acc, as: V.self)
+                    } else {
+                        for j in 0..<(outW - ox) { row[ox + j] = acc[j] }
+                    }
+                    ox += 8
+                }
+            } else {
+                for ox in 0..<outW {
+                    var acc = bias
+                    for ky in 0..<kh {
+                        let line = top + ky * dh * padW + ox * sw
+                        for kx in 0..<kw { acc += line[kx * dw] * weights[ky * kw + kx] }
+                    }
+                    row[ox] = acc
+                }
+            }
+            activation?.apply(row, row, count: outW)
+        }
+    }
+}
