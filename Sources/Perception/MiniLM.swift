@@ -111,7 +111,13 @@ public final class MiniLM: Sendable {
         static let directProduct = 1_000_000
 
         func multiply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-            let block = rows > Self.narrowRows ? outputs : max(16, Self.directProduct / (rows * inputs) / 16 * 16)
+            guard rows <= Self.narrowRows else {
+                BLAS.parallelSgemm(m: rows, n: outputs, k: inputs, a: x, b: weight.pointer, c: y)
+                return
+            }
+            // One thread: a short text is bound by reading the weights, and splitting the blocks over
+            // workers did not measurably help.
+            let block = max(16, Self.directProduct / (rows * inputs) / 16 * 16)
             var first = 0
             while first < outputs {
                 let columns = min(block, outputs - first)
@@ -150,6 +156,7 @@ public final class MiniLM: Sendable {
     /// embedding does not use; otherwise this throws, naming the file and the tensor.
     public init(configuration: Configuration, weights: SafetensorsFile) throws(SafetensorsError) {
         precondition(configuration.problem == nil, "invalid MiniLM configuration: \(configuration.problem ?? "")")
+        BLAS.ensureConfigured()
         let shapes = Self.tensorShapes(configuration)
         try weights.checkNames(required: Set(shapes.keys), optional: Self.unusedTensors)
         func load(_ name: String) throws(SafetensorsError) -> [Float] {
