@@ -61,6 +61,8 @@ let package = Package(
                           path: "Benchmarks/RasterBenchmark"),
         .executableTarget(name: "runtime-bench", dependencies: ["Perception", "NeuralRuntime"],
                           path: "Benchmarks/RuntimeBenchmark"),
+        .executableTarget(name: "minilm-benchmark", dependencies: ["NeuralRuntime", "Perception"],
+                          path: "Benchmarks/MiniLMBenchmark"),
         .executableTarget(name: "answer-oracle", dependencies: [
             "QZoom", "Perception",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),

@@ -18,8 +18,9 @@ public enum BLAS {
         configured = true
     }
 
-    /// Applies the default configuration unless `configureThreads` was called (networks call this at load).
-    static func ensureConfigured() {
+    /// Applies the default configuration unless `configureThreads` was called (networks call this at load,
+    /// the ONNX ones and MiniLM alike, so that OpenBLAS never starts threads of its own).
+    public static func ensureConfigured() {
         if !configured { configureThreads(min(4, ProcessInfo.processInfo.activeProcessorCount)) }
     }
 

@@ -95,15 +95,36 @@ public final class MiniLM: Sendable {
         }
     }
 
-    /// y = x · Wᵀ (+ b, applied by the caller's fused kernel), with W stored as PyTorch does: outputs × inputs.
+    /// y = x · W (+ b, applied by the caller's fused kernel). W is stored inputs × outputs: PyTorch's
+    /// outputs × inputs, transposed at load, because that layout multiplies faster for short texts.
     struct Dense: Sendable {
         let weight: FloatBuffer
         let bias: FloatBuffer
         let inputs: Int
         let outputs: Int
 
+        /// Below this many rows, BLAS's packing of W (a full copy of the weights on every call) costs more
+        /// than the product itself. OpenBLAS multiplies products of at most `directProduct` multiply-adds
+        /// with a kernel that reads W in place, so a short text is multiplied in blocks of columns that
+        /// small. Elsewhere the blocks cost little: the total packing is the same.
+        static let narrowRows = 32
+        static let directProduct = 1_000_000
+
         func multiply(_ x: UnsafePointer<Float>, rows: Int, into y: UnsafeMutablePointer<Float>) {
-            BLAS.sgemm(m: rows, n: outputs, k: inputs, a: x, b: weight.pointer, transposeB: true, c: y)
+            guard rows <= Self.narrowRows else {
+                BLAS.parallelSgemm(m: rows, n: outputs, k: inputs, a: x, b: weight.pointer, c: y)
+                return
+            }
+            // One thread: a short text is bound by reading the weights, and splitting the blocks over
+            // workers did not measurably help.
+            let block = max(16, Self.directProduct / (rows * inputs) / 16 * 16)
+            var first = 0
+            while first < outputs {
+                let columns = min(block, outputs - first)
+                BLAS.sgemm(m: rows, n: columns, k: inputs, a: x, b: weight.pointer + first, ldb: outputs,
+                           c: y + first, ldc: outputs)
+                first += columns
+            }
         }
     }
 
@@ -135,19 +156,25 @@ public final class MiniLM: Sendable {
     /// embedding does not use; otherwise this throws, naming the file and the tensor.
     public init(configuration: Configuration, weights: SafetensorsFile) throws(SafetensorsError) {
         precondition(configuration.problem == nil, "invalid MiniLM configuration: \(configuration.problem ?? "")")
+        BLAS.ensureConfigured()
         let shapes = Self.tensorShapes(configuration)
         try weights.checkNames(required: Set(shapes.keys), optional: Self.unusedTensors)
         func load(_ name: String) throws(SafetensorsError) -> [Float] {
             try weights.floats(name, shape: shapes[name] ?? [])
         }
         func dense(_ names: [String], inputs: Int) throws(SafetensorsError) -> Dense {
-            var weight: [Float] = []
+            var rows: [Float] = []      // outputs × inputs, the checkpoint's layout
             var bias: [Float] = []
             for name in names {
-                weight += try load(name + ".weight")
+                rows += try load(name + ".weight")
                 bias += try load(name + ".bias")
             }
-            return Dense(weight: FloatBuffer(weight), bias: FloatBuffer(bias), inputs: inputs, outputs: bias.count)
+            let outputs = bias.count
+            var weight = [Float](repeating: 0, count: rows.count)
+            for o in 0..<outputs {
+                for i in 0..<inputs { weight[i * outputs + o] = rows[o * inputs + i] }
+            }
+            return Dense(weight: FloatBuffer(weight), bias: FloatBuffer(bias), inputs: inputs, outputs: outputs)
         }
         func norm(_ name: String) throws(SafetensorsError) -> LayerNorm {
             LayerNorm(gamma: FloatBuffer(try load(name + ".weight")), beta: FloatBuffer(try load(name + ".bias")))
@@ -207,7 +234,7 @@ public final class MiniLM: Sendable {
     /// The last layer's hidden states of every token of every sequence, packed: row-major
     /// `(Σ lengths) × hiddenSize`, the rows of sequence 0 first. Each sequence holds ids below
     /// `vocabularySize` and has 1…`maxPositions` tokens (the tokenizer guarantees both).
-    public func hiddenStates(_ sequences: [[Int]]) -> [Float] {
+    func hiddenStates(_ sequences: [[Int]]) -> [Float] {
         let c = configuration
         precondition(sequences.allSatisfy { !$0.isEmpty && $0.count <= c.maxPositions }, "sequence length out of range")
         precondition(sequences.allSatisfy { $0.allSatisfy { (0..<c.vocabularySize).contains($0) } }, "token id out of range")

@@ -1,4 +1,5 @@
 import Foundation
+import NeuralRuntime
 
 /// The element-wise and row-wise steps of a BERT layer, on row-major `rows × width` blocks. Matrix
 /// products go through `BLAS.sgemm`; these fill the gaps between them, each in one pass over memory
@@ -12,15 +13,23 @@ enum TransformerKernels {
         }
     }
 
-    /// x = GELU(x + bias) with the exact erf form BERT was trained with, 0.5·v·(1 + erf(v/√2)),
-    /// not the tanh approximation.
+    /// x = GELU(x + bias) with the erf form BERT was trained with, 0.5·v·(1 + erf(v/√2)), not the tanh
+    /// approximation, eight lanes at a time through the runtime's vectorised erf (within 5e-7 of the
+    /// exact value); through libm, one value at a time, it was the largest cost after the products.
     static func addBiasGELU(_ x: UnsafeMutablePointer<Float>, rows: Int, width: Int, bias: UnsafePointer<Float>) {
-        let inverseSquareRootTwo: Float = 0.70710678118654752
+        typealias V = FastMath.Vector
+        @inline(__always) func gelu(_ v: V) -> V { 0.5 * v * (1 + FastMath.erf(v * 0.70710678118654752)) }
         for row in 0..<rows {
             let line = x + row * width
-            for i in 0..<width {
-                let v = line[i] + bias[i]
-                line[i] = 0.5 * v * (1 + erf(v * inverseSquareRootTwo))
+            var i = 0
+            while i + V.scalarCount <= width {
+                let v = UnsafeRawPointer(line + i).loadUnaligned(as: V.self) + UnsafeRawPointer(bias + i).loadUnaligned(as: V.self)
+                UnsafeMutableRawPointer(line + i).storeBytes(of: gelu(v), as: V.self)
+                i += V.scalarCount
+            }
+            while i < width {
+                line[i] = gelu(V(repeating: line[i] + bias[i]))[0]
+                i += 1
             }
         }
     }

@@ -56,6 +56,11 @@ struct SafetensorsFixture {
         return url
     }
 
+    /// Deletes the directory `write` made for `url`.
+    static func remove(_ url: URL) {
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
+    }
+
     static func headerJSON(_ object: [String: Any]) throws -> String {
         String(decoding: try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys]), as: UTF8.self)
     }
@@ -85,6 +90,7 @@ struct SafetensorsFixture {
 
     @Test func readsFloatTensorsShapesAndMetadataFromAFile() throws {
         let url = try Self.twoTensors().write()
+        defer { SafetensorsFixture.remove(url) }
         let file = try SafetensorsFile(contentsOf: url)
         #expect(file.path == url.path)
         #expect(file.metadata == ["format": "pt"])
@@ -163,6 +169,7 @@ struct SafetensorsFixture {
 
     @Test func refusesAMissingFileOrADirectory() throws {
         let url = try Self.twoTensors().write()
+        defer { SafetensorsFixture.remove(url) }
         let missing = url.deletingLastPathComponent().appending(path: "absent.safetensors")
         #expect(throws: SafetensorsError.unreadable(path: missing.path, reason: "no such file")) {
             try SafetensorsFile(contentsOf: missing)
@@ -188,6 +195,7 @@ struct SafetensorsFixture {
         }
         // Cut inside the data: the tensors past the end are out of range, named in the error.
         let url = try SafetensorsFixture.write(whole.prefix(whole.count - 4))
+        defer { SafetensorsFixture.remove(url) }
         let thrown = #expect(throws: SafetensorsError.self) { try SafetensorsFile(contentsOf: url) }
         #expect(thrown == .offsetsOutOfRange(path: url.path, tensor: "layer.bias", begin: 24, end: 36, dataLength: 32))
         #expect(thrown?.description.contains(url.path) == true)

@@ -33,8 +33,15 @@ import NeuralRuntime
         return url
     }
 
+    /// Deletes the directory `write` made for `url`.
+    static func remove(_ url: URL) {
+        try? FileManager.default.removeItem(at: url.deletingLastPathComponent())
+    }
+
     static func load(_ tensors: [String: SafetensorsFile.FloatTensor], _ c: MiniLM.Configuration = tiny) throws -> MiniLM {
-        try MiniLM(configuration: c, weights: SafetensorsFile(contentsOf: write(tensors)))
+        let url = try write(tensors)
+        defer { remove(url) }     // the network holds its own copy of the weights
+        return try MiniLM(configuration: c, weights: SafetensorsFile(contentsOf: url))
     }
 
     @Test func hiddenStatesMatchTheNaiveReference() throws {
@@ -76,6 +83,31 @@ import NeuralRuntime
         }
     }
 
+    /// A short text's projections run in column blocks (see `Dense.multiply`); 4 rows × 2000 inputs ×
+    /// 300 outputs makes three blocks, the last one partial, and a wide batch one product.
+    @Test(arguments: [4, MiniLM.Dense.narrowRows + 1])
+    func denseProductMatchesTheNaiveOneInBlocksOrWhole(rows: Int) {
+        let (inputs, outputs) = (2000, 300)
+        var random = SplitMix64(seed: 3)
+        let x = (0..<rows * inputs).map { _ in random.nextSigned() }
+        let w = (0..<inputs * outputs).map { _ in random.nextSigned() }
+        let dense = MiniLM.Dense(weight: FloatBuffer(w), bias: FloatBuffer(Array(repeating: 0, count: outputs)),
+                                 inputs: inputs, outputs: outputs)
+        var y = [Float](repeating: .nan, count: rows * outputs)
+        x.withUnsafeBufferPointer { x in
+            y.withUnsafeMutableBufferPointer { dense.multiply(x.baseAddress!, rows: rows, into: $0.baseAddress!) }
+        }
+        var worst = 0.0
+        for r in 0..<rows {
+            for o in 0..<outputs {
+                var exact = 0.0
+                for i in 0..<inputs { exact += Double(x[r * inputs + i]) * Double(w[i * outputs + o]) }
+                worst = max(worst, abs(Double(y[r * outputs + o]) - exact))
+            }
+        }
+        #expect(worst <= 1e-3, "max abs error \(worst) on sums of 2000 products of magnitude ≤ 1")
+    }
+
     @Test func loadsACheckpointWithThePoolerAndPositionIDs() throws {
         var weights = Self.randomWeights(Self.tiny)
         weights["pooler.dense.weight"] = .init(shape: [12, 12], values: Array(repeating: 0, count: 144))
@@ -88,6 +120,7 @@ import NeuralRuntime
         var weights = Self.randomWeights(Self.tiny)
         weights["encoder.layer.1.output.dense.bias"] = nil
         let url = try Self.write(weights)
+        defer { Self.remove(url) }
         #expect(throws: SafetensorsError.missingTensor(path: url.path, tensor: "encoder.layer.1.output.dense.bias")) {
             try MiniLM(configuration: Self.tiny, weights: SafetensorsFile(contentsOf: url))
         }
@@ -97,6 +130,7 @@ import NeuralRuntime
         var deeper = Self.tiny
         deeper.layerCount = 3
         let url = try Self.write(Self.randomWeights(deeper))
+        defer { Self.remove(url) }
         let thrown = #expect(throws: SafetensorsError.self) {
             try MiniLM(configuration: Self.tiny, weights: SafetensorsFile(contentsOf: url))
         }
@@ -112,6 +146,7 @@ import NeuralRuntime
         var weights = Self.randomWeights(Self.tiny)
         weights["encoder.layer.0.attention.self.key.weight"] = .init(shape: [6, 24], values: Array(repeating: 0, count: 144))
         let url = try Self.write(weights)
+        defer { Self.remove(url) }
         #expect(throws: SafetensorsError.wrongShape(path: url.path, tensor: "encoder.layer.0.attention.self.key.weight",
                                                     expected: [12, 12], actual: [6, 24])) {
             try MiniLM(configuration: Self.tiny, weights: SafetensorsFile(contentsOf: url))

@@ -38,7 +38,9 @@ import NeuralRuntime
     }
 
     @Test func loadsATinyModelsFolder() throws {
-        let encoder = try SentenceEncoder(modelsDirectory: Self.tinyModelsFolder(), maxLength: 10)
+        let models = try Self.tinyModelsFolder()
+        defer { try? FileManager.default.removeItem(at: models) }
+        let encoder = try SentenceEncoder(modelsDirectory: models, maxLength: 10)
         #expect(encoder.dimension == 12)
         let embeddings = try encoder.embed(["w1 w2", "w3"])
         #expect(embeddings.count == 2 && embeddings.allSatisfy { $0.count == 12 })
@@ -55,6 +57,7 @@ import NeuralRuntime
     ] as [(String, String?)])
     func refusesAConfigurationItCannotRun(field: String, value: String?) throws {
         let models = try Self.tinyModelsFolder(configuration: Self.tinyConfigurationJSON(replacing: field, with: value))
+        defer { try? FileManager.default.removeItem(at: models) }
         let path = models.appending(path: "minilm/config.json").path
         let thrown = #expect(throws: MiniLMError.self) { try SentenceEncoder(modelsDirectory: models, maxLength: 10) }
         guard case .invalidConfiguration(path, let reason) = thrown else {
@@ -66,6 +69,7 @@ import NeuralRuntime
 
     @Test func refusesAConfigurationThatIsNotJSON() throws {
         let models = try Self.tinyModelsFolder(configuration: "vocab_size = 23")
+        defer { try? FileManager.default.removeItem(at: models) }
         guard case .invalidConfiguration = #expect(throws: MiniLMError.self, performing: {
             try SentenceEncoder(modelsDirectory: models, maxLength: 10)
         }) else {
@@ -85,6 +89,8 @@ import NeuralRuntime
         #expect(path == empty.appending(path: "minilm/config.json").path)
 
         let models = try Self.tinyModelsFolder()
+
+        defer { try? FileManager.default.removeItem(at: models) }
         let weights = models.appending(path: "minilm/model.safetensors")
         try FileManager.default.removeItem(at: weights)
         #expect(throws: MiniLMError.weights(.unreadable(path: weights.path, reason: "no such file"))) {
@@ -94,6 +100,7 @@ import NeuralRuntime
 
     @Test func refusesTruncatedWeightsNamingTheFileAndTensor() throws {
         let models = try Self.tinyModelsFolder()
+        defer { try? FileManager.default.removeItem(at: models) }
         let weights = models.appending(path: "minilm/model.safetensors")
         let data = try Data(contentsOf: weights)
         try data.prefix(data.count - 100).write(to: weights)
@@ -108,6 +115,7 @@ import NeuralRuntime
 
     @Test func refusesAVocabularyOfTheWrongSize() throws {
         let models = try Self.tinyModelsFolder(vocabularyTokens: 22)
+        defer { try? FileManager.default.removeItem(at: models) }
         #expect(throws: MiniLMError.vocabularySizeMismatch(
             vocabularyPath: models.appending(path: "minilm/vocab.txt").path, tokens: 22,
             configurationPath: models.appending(path: "minilm/config.json").path, vocabularySize: 23)) {
@@ -117,6 +125,7 @@ import NeuralRuntime
 
     @Test func refusesATokenLimitBeyondThePositionTable() throws {
         let models = try Self.tinyModelsFolder()
+        defer { try? FileManager.default.removeItem(at: models) }
         #expect(throws: MiniLMError.invalidMaxLength(11, maxPositions: 10)) {
             try SentenceEncoder(modelsDirectory: models, maxLength: 11)
         }

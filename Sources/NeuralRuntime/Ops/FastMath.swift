@@ -1,12 +1,12 @@
-/// Vectorised transcendental functions. The activations of these networks (sigmoid, GELU, softmax)
+/// Vectorised transcendental functions, shared by the ONNX operators and MiniLM. The activations of these networks (sigmoid, GELU, softmax)
 /// run over millions of elements per page, where scalar libm calls would cost more than the convolutions.
 /// Errors against libm (checked in the tests): exp ≤ 2 ulp in [-87, 88]; erf ≤ 5e-7 absolute.
-enum FastMath {
-    typealias Vector = SIMD8<Float>
+public enum FastMath {
+    public typealias Vector = SIMD8<Float>
 
     /// e^x (Cephes' single-precision polynomial with a two-part ln 2 for range reduction).
     @inline(__always)
-    static func exp(_ x: Vector) -> Vector {
+    public static func exp(_ x: Vector) -> Vector {
         let x = VectorLoop.clamp(x, -87.3, 88.3)
         // Round x·log2(e) to an integer n with the 1.5·2²³ trick: after adding it, the low mantissa bits
         // hold n, which gives both n as a float and 2ⁿ's exponent bits without a (slow, scalarised in
@@ -29,7 +29,7 @@ enum FastMath {
     /// erf(x) as a rational function of x on [-4, 4] (erf is ±1 to float precision beyond): the
     /// float32 approximation used by XLA and Eigen. No exp, one division; max abs error 4.2e-7.
     @inline(__always)
-    static func erf(_ x: Vector) -> Vector {
+    public static func erf(_ x: Vector) -> Vector {
         let x = VectorLoop.clamp(x, -4, 4)
         let x2 = x * x
         var p = x2 * -2.72614225801306e-10 + 2.77068142495902e-08
