@@ -68,6 +68,30 @@ public final class OCRPipeline: Sendable {
     /// Throws `InputError` for a bad page or region or a failing render, `RuntimeError` from the networks.
     public func read(_ source: PageSource, page: Int, region: Rect? = nil,
                      budget: PixelBudget = .rapidOCR) throws -> OCRResult {
+        let found = try detect(source, page: page, region: region, budget: budget)
+        return try read(found)
+    }
+
+    /// Reads an image that is already rendered: the detector runs on `rendered` (stretched to sides
+    /// that are multiples of 32), and lines are cut from `cropSource` (`rendered` by default; any render
+    /// of the same page region works, since crops are placed through page coordinates).
+    public func read(_ rendered: PageImage, cropSource: PageImage? = nil) throws -> OCRResult {
+        try read(try detect(rendered, cropSource: cropSource))
+    }
+
+    /// Recognises every line `found` holds and puts them in reading order.
+    func read(_ found: DetectedLines) throws -> OCRResult {
+        var timings = found.timings
+        let lines = try recognize(found.crops.indices, of: found, timings: &timings).compactMap { $0 }
+        let ordered = ReadingOrder.order(lines.map(\.box)).map { lines[$0] }
+        return OCRResult(lines: ordered, detection: found.detection, detectionImage: found.detectionImage, timings: timings)
+    }
+
+    /// The first half of a pass: render `region` of `page` at `budget`, detect its text lines and cut
+    /// them out, without reading them. `cropFromPagePixels` overrides the option (a coarse pass cuts
+    /// lines from its own render, so that it really is coarse).
+    public func detect(_ source: PageSource, page: Int, region: Rect? = nil, budget: PixelBudget,
+                       cropFromPagePixels: Bool? = nil) throws -> DetectedLines {
         let info = try source.info(page: page)
         let area: Rect
         if let region {
@@ -80,7 +104,7 @@ public final class OCRPipeline: Sendable {
         }
         let detectionScale = budget.scale(for: area.size, on: info)
         var cropScale = detectionScale
-        if options.cropFromPagePixels, info.unit == .pixel {
+        if cropFromPagePixels ?? options.cropFromPagePixels, info.unit == .pixel {
             let largest = (Double(options.maximumCropSourcePixels) / area.area).squareRoot()
             cropScale = max(detectionScale, min(1, largest))
         }
@@ -91,15 +115,13 @@ public final class OCRPipeline: Sendable {
             ? try source.render(page: page, region: area, scale: cropScale) : rendered
         let renderTime = milliseconds(since: start)
 
-        var result = try read(rendered, cropSource: cropSource)
-        result.timings.render = renderTime
-        return result
+        var found = try detect(rendered, cropSource: cropSource)
+        found.timings.render = renderTime
+        return found
     }
 
-    /// Reads an image that is already rendered: the detector runs on `rendered` (stretched to sides
-    /// that are multiples of 32), and lines are cut from `cropSource` (`rendered` by default; any render
-    /// of the same page region works, since crops are placed through page coordinates).
-    public func read(_ rendered: PageImage, cropSource: PageImage? = nil) throws -> OCRResult {
+    /// Detects and cuts out the lines of an image that is already rendered (see `read(_:cropSource:)`).
+    public func detect(_ rendered: PageImage, cropSource: PageImage? = nil) throws -> DetectedLines {
         var timings = OCRTimings()
         var clock = DispatchTime.now()
         func lap(_ stage: WritableKeyPath<OCRTimings, Double>) {
@@ -119,35 +141,57 @@ public final class OCRPipeline: Sendable {
         lap(\.postprocess)
 
         let source = cropSource ?? rendered
-        var crops = boxes.map { box in
+        let crops = boxes.map { box in
             let quad = box.corners.map { source.pageToPixel(image.pixelToPage($0)) }
             return LineCrop.crop(source, quad: quad, maximumHeight: TextRecognizer.lineHeight)
         }
         lap(\.crop)
+        return DetectedLines(crops: crops, cropSource: source, detection: detection, detectionImage: image,
+                             timings: timings)
+    }
 
-        if options.correctOrientation, !crops.isEmpty {
+    /// The second half of a pass: turns upside-down lines and reads the lines at `indices` of `found`, in
+    /// the order given. A line that reads as nothing or under the confidence floor is nil. The time
+    /// goes to `timings.classify` and `timings.recognize` (added, so a pass can read in several rounds).
+    public func recognize(_ indices: some Collection<Int>, of found: DetectedLines,
+                          timings: inout OCRTimings) throws -> [TextLine?] {
+        guard !indices.isEmpty else { return [] }
+        var clock = DispatchTime.now()
+        var crops = indices.map { found.crops[$0] }
+        if options.correctOrientation {
             let orientations = try classifier.classify(crops.map(\.image))
             for (i, orientation) in orientations.enumerated() where orientation.needsRotation {
                 crops[i] = LineCrop.rotatedHalfTurn(crops[i])
             }
         }
-        lap(\.classify)
+        timings.classify += milliseconds(since: clock)
+        clock = DispatchTime.now()
+        let texts = try recognizer.recognize(crops.map(\.image))
+        timings.recognize += milliseconds(since: clock)
 
-        let texts = crops.isEmpty ? [] : try recognizer.recognize(crops.map(\.image))
-        lap(\.recognize)
-
-        var lines: [TextLine] = []
-        for (crop, text) in zip(crops, texts) {
+        return zip(crops, texts).map { crop, text in
             // rapidocr drops lines that read as nothing and lines under its text score.
             guard !text.text.trimmingCharacters(in: .whitespacesAndNewlines).isEmpty,
-                  text.confidence >= options.minimumLineConfidence else { continue }
-            let quad = Quad(crop.quad.map(source.pixelToPage))
-            lines.append(TextLine(quad: quad, text: text.text, confidence: Double(text.confidence),
-                                  characterConfidences: text.confidences))
+                  text.confidence >= options.minimumLineConfidence else { return nil }
+            return TextLine(quad: Quad(crop.quad.map(found.cropSource.pixelToPage)), text: text.text,
+                            confidence: Double(text.confidence), characterConfidences: text.confidences)
         }
-        let ordered = ReadingOrder.order(lines.map(\.box)).map { lines[$0] }
-        return OCRResult(lines: ordered, detection: detection, detectionImage: image, timings: timings)
     }
+}
+
+/// The lines a pass found and cut out, before any is read.
+public struct DetectedLines: Sendable {
+    /// Upright crops of every line, with quads in `cropSource` pixels.
+    public var crops: [LineCrop.Line]
+    public var cropSource: PageImage
+    public var detection: TextDetection
+    /// The detector's input; see `OCRResult.detectionImage`.
+    public var detectionImage: PageImage
+    /// Render, detect, post-processing and crop times.
+    public var timings: OCRTimings
+
+    /// Each line's bounding box in page coordinates.
+    public var boxes: [Rect] { crops.map { Quad($0.quad.map(cropSource.pixelToPage)).boundingRect } }
 }
 
 extension OCRPipeline {
