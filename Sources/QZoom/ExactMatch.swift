@@ -47,6 +47,16 @@ public enum ExactMatch {
         }
     }
 
+    /// For a `region` query, whose answer is the text read in a region: true when that text holds the
+    /// expected value (compared on letters and digits, case-insensitive), as "the small print says
+    /// REF/5594/4937" holds "REF/5594/4937".
+    public static func regionHolds(_ predicted: String?, _ expected: String) -> Bool {
+        guard let predicted else { return false }
+        func key(_ text: String) -> String { String(text.uppercased().filter { $0.isLetter || $0.isNumber }) }
+        let wanted = key(expected)
+        return !wanted.isEmpty && key(predicted).contains(wanted)
+    }
+
     static func textKey(_ value: String) -> String {
         var key = String(value.uppercased().filter { !$0.isWhitespace })
         while let last = key.last, ",;:".contains(last) { key.removeLast() }

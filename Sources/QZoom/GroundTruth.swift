@@ -14,11 +14,15 @@ public struct GroundTruthError: Error, Equatable, CustomStringConvertible {
 /// Readers for labelled documents, as in sroie-dev: `key/NAME.json` holds the expected value of each
 /// query; `box/NAME.csv` holds the true text lines (the oracle OCR of the answerer benchmark).
 public enum GroundTruth {
-    /// A JSON object of query name → expected value. Non-string values are rejected.
+    /// A JSON object of query name → expected value (sroie-dev), or the synthetic generator's truth,
+    /// whose `fields` object holds each field's value as `printed`. Non-string values are rejected.
     public static func labels(at url: URL) throws(GroundTruthError) -> [String: String] {
         let data = try read(url)
-        guard let object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
+        guard var object = try? JSONSerialization.jsonObject(with: data) as? [String: Any] else {
             throw GroundTruthError(file: url.path, line: 0, reason: "not a JSON object")
+        }
+        if let fields = object["fields"] as? [String: Any] {
+            object = fields.mapValues { ($0 as? [String: Any])?["printed"] ?? $0 }
         }
         var labels: [String: String] = [:]
         for (key, value) in object {

@@ -15,14 +15,18 @@ public struct TemplateLibrary: Sendable {
 
     public func template(named name: String) -> Template? { templates.first { $0.name == name } }
 
+    /// The template an inbox subfolder names: by its name or one of its `folders` (case-insensitive).
+    public func template(forFolder folder: String) -> Template? {
+        let folder = folder.lowercased()
+        guard !folder.isEmpty else { return nil }
+        return templates.first { $0.name == folder || $0.match.folders.contains { $0.lowercased() == folder } }
+    }
+
     /// The template for a document, in this order: the one whose `folders` (or name) is the inbox
     /// subfolder the file arrived in; else the one that finds the most of its keywords in the coarse
     /// text, counting only templates that reach their `min_keywords`; else the fallback; else nil.
     public func select(folder: String?, coarseText lines: [String]) -> Template? {
-        if let folder = folder?.lowercased(), !folder.isEmpty,
-           let byFolder = templates.first(where: { $0.name == folder || $0.match.folders.contains { $0.lowercased() == folder } }) {
-            return byFolder
-        }
+        if let folder, let byFolder = template(forFolder: folder) { return byFolder }
         let prepared = lines.map { MatchText($0) }
         var best: (template: Template, found: Int)?
         for template in templates where !template.match.keywords.isEmpty {

@@ -84,9 +84,15 @@ public struct PageResult: Codable, Sendable, Equatable {
     /// Page-level stage timings (the coarse pass shared by all queries).
     public var timings: StageTimings
     public var answers: [Answer]
+    /// Text lines the first pass detected, and how many of them it read (the engine reads the most
+    /// relevant first and stops when every answer is confident).
+    public var linesDetected: Int?
+    public var linesRead: Int?
 
     public init(page: Int, size: Size, coarseScale: Double, megapixels: Double,
-                timings: StageTimings, answers: [Answer]) {
+                timings: StageTimings, answers: [Answer], linesDetected: Int? = nil, linesRead: Int? = nil) {
+        self.linesDetected = linesDetected
+        self.linesRead = linesRead
         self.page = page
         self.size = size
         self.coarseScale = coarseScale

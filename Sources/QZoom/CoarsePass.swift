@@ -1,0 +1,75 @@
+import Foundation
+import Perception
+import QZoomCore
+import Raster
+
+/// The one coarse look at a page that every query shares: the page rendered small, its text lines
+/// detected and cut out, and those of them read so far. Lines are read in rounds, most relevant first
+/// (`Engine.readRelevantLines`), because recognizing a line costs the same at any resolution: the
+/// savings of a small render stop at the detector unless fewer lines are read.
+public struct CoarsePass: Sendable {
+    public let page: Int
+    public let info: PageInfo
+    /// Pixels per page unit of the detector's input.
+    public let scale: Double
+    public let detected: DetectedLines
+    /// Each detected line's bounding box, page coordinates, in detection order.
+    public let boxes: [Rect]
+    /// The line read at each detected position: nil when not read yet or when it read as nothing.
+    public private(set) var lines: [TextLine?]
+    public private(set) var isRead: [Bool]
+    public var timings: OCRTimings { detected.timings.adding(reading) }
+    private var reading = OCRTimings()
+
+    /// Renders and detects; reads nothing yet. The render has `longSide` pixels on its long side, or the
+    /// scan's own pixels when it has fewer (a coarse pass never enlarges).
+    init(ocr: OCRPipeline, source: PageSource, page: Int, longSide: Int) throws {
+        self.page = page
+        info = try source.info(page: page)
+        var renderScale = Double(longSide) / max(info.size.width, info.size.height, 1e-9)
+        if info.unit == .pixel { renderScale = min(renderScale, 1) }
+        detected = try ocr.detect(source, page: page, budget: .scale(renderScale), cropFromPagePixels: false)
+        scale = detected.detectionImage.scaleX
+        boxes = detected.boxes
+        lines = Array(repeating: nil, count: boxes.count)
+        isRead = Array(repeating: false, count: boxes.count)
+    }
+
+    public var unread: [Int] { boxes.indices.filter { !isRead[$0] } }
+    public var readCount: Int { isRead.lazy.filter { $0 }.count }
+
+    /// The lines read so far, in reading order.
+    public var readLines: [TextLine] {
+        let read = lines.compactMap { $0 }
+        return ReadingOrder.order(read.map(\.box)).map { read[$0] }
+    }
+
+    mutating func read(_ positions: [Int], with ocr: OCRPipeline) throws {
+        let fresh = positions.filter { !isRead[$0] }
+        let results = try ocr.recognize(fresh, of: detected, timings: &reading)
+        for (position, line) in zip(fresh, results) {
+            lines[position] = line
+            isRead[position] = true
+        }
+    }
+
+    /// Median height, page units, of the detected lines that overlap `region` (all lines when none do).
+    func medianLineHeight(in region: Rect? = nil) -> Double? {
+        let inside = region.map { r in boxes.filter { $0.intersection(r).map { !$0.isEmpty } ?? false } } ?? boxes
+        let heights = (inside.isEmpty ? boxes : inside).map { min($0.width, $0.height) }.sorted()
+        return heights.isEmpty ? nil : heights[heights.count / 2]
+    }
+}
+
+extension OCRTimings {
+    func adding(_ other: OCRTimings) -> OCRTimings {
+        var sum = self
+        sum.render += other.render
+        sum.detect += other.detect
+        sum.postprocess += other.postprocess
+        sum.crop += other.crop
+        sum.classify += other.classify
+        sum.recognize += other.recognize
+        return sum
+    }
+}

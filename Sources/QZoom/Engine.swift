@@ -1,0 +1,249 @@
+import Dispatch
+import Foundation
+import Perception
+import QZoomCore
+import Raster
+
+/// The Q-Zoom engine (docs/engine.md): per page one coarse pass shared by every query, then per query
+/// the RoI proposal, the gate and, when the gate asks for it, a fine pass over just the RoI whose lines
+/// replace the coarse ones they cover before the query is answered again.
+///
+/// Loads the networks once; one page is processed at a time (the networks and the embedding cache are
+/// not shared between threads).
+public final class Engine {
+    public static let version = "qzoom-engine-1"
+
+    /// Can be changed between pages (the benchmark sweeps the coarse budget).
+    public var configuration: EngineConfiguration
+    public let ocr: OCRPipeline
+    public let similarity: EmbeddingSimilarity
+    public let heads: EngineHeads
+
+    public init(modelsDirectory: URL, heads: EngineHeads = EngineHeads(),
+                configuration: EngineConfiguration = EngineConfiguration()) throws {
+        ocr = try OCRPipeline(modelsDirectory: modelsDirectory)
+        similarity = EmbeddingSimilarity(embedder: try SentenceEncoder(modelsDirectory: modelsDirectory))
+        self.heads = heads
+        self.configuration = configuration
+    }
+
+    /// Renders and detects a page at the coarse budget, reading nothing yet.
+    public func coarsePass(_ source: PageSource, page: Int) throws -> CoarsePass {
+        try CoarsePass(ocr: ocr, source: source, page: page, longSide: configuration.coarseLongSide)
+    }
+
+    /// Reads every line of a coarse pass (to choose a template by its keywords).
+    public func readAll(_ pass: inout CoarsePass) throws {
+        try pass.read(pass.unread, with: ocr)
+    }
+
+    /// Answers every query of `template` on `page` of `source` in `mode` (default: the configured one).
+    /// `coarse` is a coarse pass of this page that was already made (it is read further as needed).
+    public func process(_ source: PageSource, page: Int, template: Template, mode: EngineMode? = nil,
+                        coarse: CoarsePass? = nil) throws -> PageResult {
+        defer { similarity.removeAll() }
+        let mode = mode ?? configuration.mode
+        if mode == .full { return try processFull(source, page: page, template: template) }
+
+        var pageTimings = StageTimings()
+        var pass = try coarse ?? coarsePass(source, page: page)
+        let questions = try timed(&pageTimings, .encode) { try similarity.embeddings(template.queries.map(\.question)) }
+        var coarseAnswers = try readRelevantLines(&pass, template: template, timings: &pageTimings)
+        pageTimings[.render] += pass.timings.render
+        pageTimings[.detect] += pass.timings.detect + pass.timings.postprocess + pass.timings.crop
+        pageTimings[.recognize] += pass.timings.classify + pass.timings.recognize
+        var megapixels = pass.detected.cropSource.megapixels
+
+        let coarseLines = pass.readLines
+        var cells: PageCellFeatures?
+        if heads.roi != nil, mode != .coarse {
+            cells = try timed(&pageTimings, .roi) { try pageCells(pass) }
+        }
+        var finePasses: [Rect: FinePass] = [:]
+        var answers: [Answer] = []
+        for (index, query) in template.queries.enumerated() {
+            var timings = StageTimings()
+            let coarseAnswer = coarseAnswers[index]
+            guard mode != .coarse else {
+                answers.append(Self.answer(coarseAnswer, route: .coarse, timings: timings))
+                continue
+            }
+            let proposal = try timed(&timings, .roi) {
+                try propose(query: query, answer: coarseAnswer.answer, similarities: coarseAnswer.similarities,
+                            lines: coarseLines, question: questions[index], cells: cells, pass: pass)
+            }
+            var decision: GateDecision?
+            if mode == .qzoom {
+                decision = try timed(&timings, .gate) {
+                    try decide(query: query, answer: coarseAnswer.answer, lines: coarseLines, pass: pass,
+                               roiPeak: proposal.peak, question: questions[index])
+                }
+            }
+            guard decision?.refine ?? true, let roi = proposal.box else {
+                var kept = Self.answer(coarseAnswer, route: .coarse, timings: timings)
+                kept.gateProbability = decision.map { Double($0.probability) }
+                answers.append(kept)
+                continue
+            }
+            let fine: FinePass
+            if let done = finePasses[roi] {
+                fine = done
+            } else {
+                fine = try FinePass(ocr: ocr, source: source, pass: pass, region: roi, configuration: configuration)
+                finePasses[roi] = fine
+                megapixels += fine.megapixels
+                timings[.fineRender] = fine.timings.render
+                timings[.fineDetect] = fine.timings.detect + fine.timings.postprocess + fine.timings.crop
+                timings[.fineRecognize] = fine.timings.classify + fine.timings.recognize
+            }
+            let fused = fine.fused(with: coarseLines)
+            let refined = try answer(query, lines: fused, size: pass.info.size, dateOrder: template.dateOrder, timings: &timings)
+            var result = Self.answer(refined, route: .zoom, timings: timings)
+            result.gateProbability = decision.map { Double($0.probability) }
+            result.roi = roi
+            result.fineScale = fine.scale
+            answers.append(result)
+            coarseAnswers[index] = refined
+        }
+        return PageResult(page: page, size: pass.info.size, coarseScale: pass.scale, megapixels: megapixels,
+                          timings: pageTimings, answers: answers, linesDetected: pass.boxes.count, linesRead: pass.readCount)
+    }
+
+    /// `full`: the whole page at the high budget, every line read, no gate.
+    func processFull(_ source: PageSource, page: Int, template: Template) throws -> PageResult {
+        var pageTimings = StageTimings()
+        let info = try source.info(page: page)
+        let result = try ocr.read(source, page: page, budget: configuration.fullBudget)
+        pageTimings[.render] = result.timings.render
+        pageTimings[.detect] = result.timings.detect + result.timings.postprocess + result.timings.crop
+        pageTimings[.recognize] = result.timings.classify + result.timings.recognize
+        var answers: [Answer] = []
+        for query in template.queries {
+            var timings = StageTimings()
+            let answered = try answer(query, lines: result.lines, size: info.size, dateOrder: template.dateOrder, timings: &timings)
+            answers.append(Self.answer(answered, route: .coarse, timings: timings))
+        }
+        let scale = result.detectionImage.scaleX
+        let cropMegapixels = info.unit == .pixel && ocr.options.cropFromPagePixels ? info.size.area / 1e6 : 0
+        return PageResult(page: page, size: info.size, coarseScale: scale,
+                          megapixels: max(info.size.area * scale * scale / 1e6, cropMegapixels),
+                          timings: pageTimings, answers: answers, linesDetected: result.lines.count, linesRead: result.lines.count)
+    }
+
+    // MARK: - Answering
+
+    /// An answer with the similarities it was computed from (one per line, in the lines' order).
+    struct Answered {
+        var answer: QueryAnswer
+        var similarities: [Double]
+    }
+
+    func answer(_ query: Query, lines: [TextLine], size: Size, dateOrder: DateOrder,
+                timings: inout StageTimings) throws -> Answered {
+        let similarities = try timed(&timings, .encode) { try similarity.similarities(of: query.question, to: lines.map(\.text)) }
+        let answer = timed(&timings, .answer) {
+            Answerer(dateOrder: dateOrder).answer(query, on: PageText(lines: lines, size: size), similarities: similarities)
+        }
+        return Answered(answer: answer, similarities: similarities)
+    }
+
+    static func answer(_ answered: Answered, route: Route, timings: StageTimings) -> Answer {
+        var result = answered.answer.answer(route: route)
+        result.timings = timings
+        return result
+    }
+
+    // MARK: - Reading the coarse pass
+
+    /// Reads the coarse lines in rounds of `readBatch`, the most relevant to a query that is not yet
+    /// answered with confidence first, until every query is (or every line is read). Relevance is
+    /// the query's position hint and the layout rules of the answerer: lines in the row of, or just
+    /// below, a line that holds a query's key phrase or is close to its question come next.
+    func readRelevantLines(_ pass: inout CoarsePass, template: Template,
+                           timings: inout StageTimings) throws -> [Answered] {
+        var answers = template.queries.map { Answered(answer: QueryAnswer(query: $0.name, candidates: [], confidence: 0), similarities: []) }
+        var lines: [TextLine] = []
+        func answerAll() throws {
+            lines = pass.readLines
+            answers = try template.queries.map { query in
+                var ignored = StageTimings()
+                let answered = try answer(query, lines: lines, size: pass.info.size, dateOrder: template.dateOrder, timings: &ignored)
+                timings.add(ignored)
+                return answered
+            }
+        }
+        if pass.readCount > 0 { try answerAll() }
+        while !pass.unread.isEmpty {
+            let open = template.queries.indices.filter { !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence }
+            if open.isEmpty { break }
+            let batch = configuration.earlyStop ? configuration.readBatch : pass.unread.count
+            let next = ReadingPriority.order(pass, queries: open.map { template.queries[$0] },
+                                             evidence: open.map { evidence(template.queries[$0], lines: lines, similarities: answers[$0].similarities, size: pass.info.size) })
+            try pass.read(Array(next.prefix(batch)), with: ocr)
+            try answerAll()
+        }
+        return answers
+    }
+
+    /// The read lines that key `query`: each line's box and key strength (phrase or question similarity).
+    func evidence(_ query: Query, lines: [TextLine], similarities: [Double], size: Size) -> [ScoredBox] {
+        guard !lines.isEmpty, similarities.count == lines.count else { return [] }
+        let layout = PageLayout(PageText(lines: lines, size: size))
+        let evidence = QueryPhrases(query).evidence(for: layout, cosines: similarities)
+        return zip(layout.lines, evidence).compactMap { line, evidence in
+            let strength = max(evidence.keyStrength, evidence.cues.map(\.score).max() ?? 0)
+            return strength > 0 ? ScoredBox(box: line.box, score: Float(strength)) : nil
+        }
+    }
+
+    // MARK: - RoI and gate
+
+    func pageCells(_ pass: CoarsePass) throws -> PageCellFeatures? {
+        guard let roi = heads.roi else { return nil }
+        return try Self.cells(of: pass, extractor: roi.extractor)
+    }
+
+    struct Proposal {
+        var box: Rect?
+        var peak: Float
+    }
+
+    func propose(query: Query, answer: QueryAnswer, similarities: [Double], lines: [TextLine], question: [Float],
+                 cells: PageCellFeatures?, pass: CoarsePass) throws -> Proposal {
+        var configuration = heads.roi?.proposal ?? RoIProposalConfiguration()
+        if let threshold = query.thresholds.roi ?? self.configuration.roiThreshold { configuration.threshold = threshold }
+        guard let head = heads.roi, let cells else {
+            let box = HeadRules.region(for: answer, query: query, pageSize: pass.info.size, coarseScale: pass.scale,
+                                       proposal: configuration)
+            return Proposal(box: box, peak: box == nil ? 0 : 1)
+        }
+        var tuned = head
+        tuned.proposal = configuration
+        let scoredLines = zip(lines, similarities).map { ScoredBox(box: $0.box, score: Float(max($1, 0))) }
+        let scoredCandidates = answer.candidates.prefix(8).map { ScoredBox(box: $0.box, score: Float($0.score)) }
+        let proposal = try tuned.propose(cells: cells.forQuery(lines: scoredLines, candidates: Array(scoredCandidates)),
+                                         question: question)
+        return Proposal(box: proposal.box, peak: proposal.peak)
+    }
+
+    func decide(query: Query, answer: QueryAnswer, lines: [TextLine], pass: CoarsePass, roiPeak: Float,
+                question: [Float]) throws -> GateDecision {
+        // The smallest text the answer was read from (small print beside larger lines counts as small).
+        let height = (answer.best.flatMap { best in best.lines.filter(lines.indices.contains).map { lines[$0].box.height }.min() }
+            ?? pass.medianLineHeight() ?? 0) * pass.scale
+        guard var gate = heads.gate else { return HeadRules.decide(answer, textHeight: height, configuration: configuration) }
+        if let threshold = query.thresholds.gate ?? configuration.gateThreshold { gate.threshold = threshold }
+        let candidate = answer.best.map { best in
+            GateState.Candidate(score: Float(best.score), margin: Float(answer.margin), ocrConfidence: Float(best.features.ocr))
+        }
+        return try gate.decide(GateState(candidate: candidate, textHeight: Float(height), roiPeak: roiPeak,
+                                         answerType: query.type.rawValue), question: question)
+    }
+}
+
+/// Runs `body` and adds its wall time to `stage`.
+func timed<T>(_ timings: inout StageTimings, _ stage: Stage, _ body: () throws -> T) rethrows -> T {
+    let start = DispatchTime.now()
+    defer { timings[stage] += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e6 }
+    return try body()
+}

@@ -1,0 +1,69 @@
+import Foundation
+import Perception
+import QZoomCore
+
+/// The two Q-Zoom heads the engine runs, when trained ones are installed (`heads/roi.safetensors`,
+/// `heads/gate.safetensors`, written by `qzoom train`). Without them the engine falls back to rules
+/// that use the same inputs, and says so in its heads version ("rules").
+public struct EngineHeads: Sendable {
+    public var roi: RoIHead?
+    public var gate: GateHead?
+    public var roiManifest: HeadManifest?
+    public var gateManifest: HeadManifest?
+
+    public static let roiFile = "roi.safetensors"
+    public static let gateFile = "gate.safetensors"
+
+    public init(roi: (head: RoIHead, manifest: HeadManifest)? = nil, gate: (head: GateHead, manifest: HeadManifest)? = nil) {
+        self.roi = roi?.head; roiManifest = roi?.manifest
+        self.gate = gate?.head; gateManifest = gate?.manifest
+    }
+
+    /// The heads in `directory`; a head whose file is missing is left out, a head that is there but
+    /// broken is an error (a damaged install must not quietly fall back to rules).
+    public static func load(directory: URL) throws(HeadError) -> EngineHeads {
+        let roiURL = directory.appending(path: roiFile), gateURL = directory.appending(path: gateFile)
+        let manager = FileManager.default
+        return EngineHeads(roi: manager.fileExists(atPath: roiURL.path) ? try RoIHead.load(from: roiURL) : nil,
+                           gate: manager.fileExists(atPath: gateURL.path) ? try GateHead.load(from: gateURL) : nil)
+    }
+
+    /// Stored with every answer: the weights' checksums, or "rules" for a head that is not installed.
+    public var version: String {
+        func part(_ kind: String, _ manifest: HeadManifest?) -> String {
+            "\(kind):" + (manifest.map { String($0.weightsChecksum.prefix(12)) } ?? "rules")
+        }
+        return part("roi", roiManifest) + "," + part("gate", gateManifest)
+    }
+}
+
+/// The rules the engine uses for a head that is not installed.
+enum HeadRules {
+    /// The RoI rule: the evidence the coarse answer was read from (its box and its key's box), else the
+    /// query's position hint; grown by the paper's context margin and minimum size.
+    static func region(for answer: QueryAnswer, query: Query, pageSize: Size, coarseScale: Double,
+                       proposal: RoIProposalConfiguration) -> Rect? {
+        var evidence: Rect?
+        if let best = answer.best {
+            evidence = best.keyBox.map { best.box.union($0) } ?? best.box
+        } else if let hint = query.hint {
+            evidence = hint.pageRegion(in: pageSize)
+        }
+        guard let evidence else { return nil }
+        let margin = proposal.margin / coarseScale, minimum = proposal.minimumSide / coarseScale
+        var box = evidence.expanded(dx: margin, dy: margin)
+        if box.width < minimum { box = box.expanded(dx: (minimum - box.width) / 2, dy: 0) }
+        if box.height < minimum { box = box.expanded(dx: 0, dy: (minimum - box.height) / 2) }
+        return box.clamped(to: Rect(size: pageSize))
+    }
+
+    /// The gate rule: refine when the coarse answer is missing, unsure, or read from text too small for
+    /// the recognizer. The "probability" is 1 − confidence (1 when the text is too small).
+    /// (A template's `gate` threshold is τ_gate of the trained gate; the rule has its own setting.)
+    static func decide(_ answer: QueryAnswer, textHeight: Double, configuration: EngineConfiguration) -> GateDecision {
+        let tooSmall = textHeight < configuration.minimumReadableHeight
+        let probability = tooSmall ? 1 : Float(1 - answer.confidence)
+        let refine = answer.best == nil || tooSmall || answer.confidence < configuration.ruleGateConfidence
+        return GateDecision(probability: probability, refine: refine)
+    }
+}
