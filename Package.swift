@@ -47,12 +47,12 @@ let package = Package(
             .product(name: "TOMLKit", package: "TOMLKit"),
         ]),
         .target(name: "Store", dependencies: ["QZoomCore", .product(name: "GRDB", package: "GRDB.swift")]),
-        .target(name: "Ingest", dependencies: ["QZoomCore", "Raster", "Store", "CLinux",
+        .target(name: "Ingest", dependencies: ["QZoomCore", "Raster", "QZoom", "Store", "CLinux",
                                                .product(name: "TOMLKit", package: "TOMLKit")]),
         // The boxes `qzoom show` draws over a page
         .target(name: "Overlay", dependencies: ["QZoomCore", "CCairo"]),
         .executableTarget(name: "qzoom", dependencies: [
-            "QZoomCore", "Raster", "NeuralRuntime", "Perception", "Store", "Ingest", "Overlay",
+            "QZoomCore", "Raster", "NeuralRuntime", "Perception", "QZoom", "Store", "Ingest", "Overlay",
             .product(name: "ArgumentParser", package: "swift-argument-parser"),
         ]),
 
@@ -80,7 +80,7 @@ let package = Package(
         .testTarget(name: "QZoomTests", dependencies: ["QZoom", "QZoomCore", "Perception", "NeuralRuntime"]),
         .testTarget(name: "StoreTests", dependencies: ["Store"]),
         // These run the built qzoom binary: a real daemon process on real files in temporary folders.
-        .testTarget(name: "IngestTests", dependencies: ["Ingest", "Store", "QZoomCore", "CCairo"]),
+        .testTarget(name: "IngestTests", dependencies: ["Ingest", "QZoom", "Store", "QZoomCore", "CCairo"]),
         .testTarget(name: "QZoomCLITests", dependencies: ["qzoom", "Raster", "QZoomCore"]),
     ]
 )

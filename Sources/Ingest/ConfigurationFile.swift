@@ -1,10 +1,11 @@
 import Foundation
+import QZoom
 import Raster
 import TOMLKit
 
 /// Reads `qzoom.toml`. Every key the daemon owns is checked for type and range, and an unknown key in
-/// those tables is an error (a typo would otherwise silently keep the default). `[engine]` is passed
-/// on whole.
+/// those tables is an error (a typo would otherwise silently keep the default); `[engine]` is checked
+/// by the engine's own reader (`EngineConfiguration(table:)`).
 public enum ConfigurationFile {
     public static func load(_ url: URL) throws -> DaemonConfiguration {
         let file = url.path
@@ -57,8 +58,27 @@ public enum ConfigurationFile {
             try r.int("max_pixels_per_render", 10_000...2_000_000_000, into: &config.rasterLimits.maxPixelsPerRender)
             try r.int("max_pages", 1...1_000_000, into: &config.rasterLimits.maxPages)
         }
-        if let engine = table["engine"], engine.table == nil {
-            throw ConfigurationError(file: file, key: "engine", reason: "must be a table ([engine])")
+        if let engine = table["engine"] {
+            guard let engineTable = engine.table else {
+                throw ConfigurationError(file: file, key: "engine", reason: "must be a table ([engine])")
+            }
+            do {
+                config.engine = try EngineConfiguration(table: engineTable)
+            } catch {
+                throw ConfigurationError(file: file, key: "engine.\(error.key)", reason: error.reason)
+            }
+            for key in EngineConfiguration.pathKeys.sorted() {
+                guard let value = engineTable[key] else { continue }
+                guard let path = value.string, !path.isEmpty else {
+                    throw ConfigurationError(file: file, key: "engine.\(key)", reason: "must be a path")
+                }
+                let url = Self.resolve(path, relativeTo: folder)
+                switch key {
+                case "models": config.models = url
+                case "templates": config.templates = url
+                default: config.heads = url
+                }
+            }
         }
         return config
     }

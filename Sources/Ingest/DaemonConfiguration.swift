@@ -1,4 +1,5 @@
 import Foundation
+import QZoom
 import Raster
 
 /// Everything the daemon, its workers and the CLI read from `config/qzoom.toml`. The defaults here are
@@ -34,8 +35,15 @@ public struct DaemonConfiguration: Sendable, Equatable {
 
     public var rasterLimits = RasterLimits()
 
-    /// The file these settings came from (nil: built-in defaults). Workers are given it so the engine
-    /// can read its own `[engine]` table, which this module leaves alone.
+    /// The engine's budgets and thresholds (`[engine]`).
+    public var engine = EngineConfiguration()
+    /// `[engine]` `models`, `templates`, `heads`: nil finds them as `InstallLocation` says.
+    public var models: URL?
+    public var templates: URL?
+    public var heads: URL?
+
+    /// The file these settings came from (nil: built-in defaults). Workers are given it and read the
+    /// same settings.
     public var file: URL?
 
     public init() {}

@@ -24,9 +24,11 @@ public enum WorkerMain {
         }
     }
 
-    /// The processor the workers run. The engine replaces `PageValidator` here.
+    /// The processor the workers run: the engine, set up by the daemon's configuration file.
     static func makeProcessor(_ options: Options) throws -> any DocumentProcessor {
-        PageValidator(limits: options.rasterLimits)
+        var configuration = try options.configFile.map(ConfigurationFile.load) ?? DaemonConfiguration()
+        configuration.rasterLimits = options.rasterLimits
+        return try EngineProcessor.make(configuration: configuration)
     }
 
     /// Returns the exit status: 0 whenever a message said how it ended.
@@ -86,7 +88,7 @@ public enum WorkerMain {
     }
 
     /// A stable code, a message for a person, and whether trying again later may help.
-    static func describe(_ error: Error) -> (String, String, Bool) {
+    public static func describe(_ error: Error) -> (String, String, Bool) {
         switch error {
         case let input as InputError: (input.code, input.description, false)
         case let system as SystemError: (system.isTransient ? "transient_system_error" : "system_error",

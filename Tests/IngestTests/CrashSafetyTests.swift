@@ -12,6 +12,8 @@ final class CrashSafetyTests: XCTestCase {
         rescan_interval_seconds = 1
         shutdown_grace_seconds = 10
         max_attempts = 3
+        [engine]
+        mode = "coarse"
         """
 
     func testSIGTERMInTheMiddleOfADocumentExitsZeroAndTheNextStartFinishesIt() throws {
@@ -30,7 +32,7 @@ final class CrashSafetyTests: XCTestCase {
         XCTAssertTrue(daemon.log.contains("left in processing/"), daemon.log)
 
         try daemon.start()
-        try daemon.wait("resumed and finished") { daemon.files(in: daemon.done) == ["long.pdf"] }
+        try daemon.wait("resumed and finished", timeout: 240) { daemon.files(in: daemon.done) == ["long.pdf"] }
         XCTAssertEqual(try daemon.stop(SIGINT), 0)
         let document = try XCTUnwrap(try store.documents().first)
         XCTAssertEqual(document.status, .done)
@@ -60,7 +62,7 @@ final class CrashSafetyTests: XCTestCase {
         while dropped < names.count { try daemon.drop(expected[names[dropped]] ?? Data(), as: names[dropped]); dropped += 1 }
 
         try daemon.start(environment: ["QZOOM_TEST_WORKER_FAULT": "slow:slow-"])
-        try daemon.wait("every file finished", timeout: 120) {
+        try daemon.wait("every file finished", timeout: 400) {
             daemon.files(in: daemon.done).count + daemon.files(in: daemon.failed).filter { !$0.hasSuffix(".error.json") }.count
                 == names.count && daemon.files(in: daemon.processing).isEmpty
         }

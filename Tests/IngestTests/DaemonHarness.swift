@@ -110,7 +110,7 @@ final class DaemonHarness {
     }
 
     /// Polls `condition` until it holds; fails the test with the daemon's log when it does not in time.
-    func wait(_ what: String, timeout: Double = 60, file: StaticString = #filePath, line: UInt = #line,
+    func wait(_ what: String, timeout: Double = 180, file: StaticString = #filePath, line: UInt = #line,
               until condition: () throws -> Bool) rethrows {
         let deadline = Date().addingTimeInterval(timeout)
         while Date() < deadline {

@@ -1,5 +1,6 @@
 import Foundation
 @testable import Ingest
+import QZoom
 import XCTest
 
 /// The small pieces of Ingest on their own.
@@ -54,8 +55,13 @@ final class IngestUnitTests: XCTestCase {
             [raster]
             max_pages = 50
             [engine]
-            anything = "the engine's own"
+            mode = "coarse"
+            coarse_long_side = 800
+            models = "models"
             """, file: "q.toml", relativeTo: folder)
+        XCTAssertEqual(set.engine.mode, .coarse)
+        XCTAssertEqual(set.engine.coarseLongSide, 800)
+        XCTAssertEqual(set.models?.path, "/etc/qzoom/models")
         XCTAssertEqual(set.root.path, "/etc/qzoom/drop")
         XCTAssertTrue(set.databaseIsConfigured)
         XCTAssertEqual(set.workers, 4)
@@ -72,6 +78,10 @@ final class IngestUnitTests: XCTestCase {
             ("daemon = 3", "q.toml: daemon: must be a table"),
             ("[paths]\nroot = \"\"", "q.toml: paths.root: must be a non-empty string"),
             ("[daemon", "q.toml: not valid TOML"),
+            ("[engine]\nmode = \"fast\"", "q.toml: engine.mode: must be one of coarse, full, zoom, qzoom"),
+            ("[engine]\nstop_confidence = 2", "q.toml: engine.stop_confidence: must be between 0.0 and 1.0 (got 2.0)"),
+            ("[engine]\nspeed = 1", "q.toml: engine.speed: unknown setting"),
+            ("[engine]\nheads = 3", "q.toml: engine.heads: must be a path"),
         ]
         for (text, expected) in failures {
             XCTAssertThrowsError(try ConfigurationFile.parse(text, file: "q.toml", relativeTo: folder), text) { error in

@@ -12,7 +12,9 @@ final class WorkerIsolationTests: XCTestCase {
             stability_delay_ms = 200
             max_attempts = 2
             [worker]
-            timeout_seconds = 2
+            timeout_seconds = 20
+            [engine]
+            mode = "coarse"
             """)
         // Test-only fault injection, read by workers only (see FaultInjection.swift).
         try daemon.start(environment: ["QZOOM_TEST_WORKER_FAULT": "crash:boom,hang:stuck"])
@@ -21,7 +23,7 @@ final class WorkerIsolationTests: XCTestCase {
         for n in 1...4 { try daemon.drop(try Fixtures.pdfData(pages: 2, label: "fine \(n)"), as: "fine-\(n).pdf") }
 
         try daemon.wait("the good files done") { daemon.files(in: daemon.done).count == 4 }
-        try daemon.wait("the bad files failed after two attempts", timeout: 60) {
+        try daemon.wait("the bad files failed after two attempts", timeout: 180) {
             daemon.files(in: daemon.failed) == ["boom.pdf", "boom.pdf.error.json", "stuck.pdf", "stuck.pdf.error.json"]
         }
         let store = try daemon.store()
@@ -42,22 +44,28 @@ final class WorkerIsolationTests: XCTestCase {
             stability_delay_ms = 200
             max_attempts = 2
             [worker]
-            memory_limit_mb = 256
+            memory_limit_mb = 1024
+            timeout_seconds = 120
+            [raster]
+            max_pixels_per_render = 2000000000
+            [engine]
+            mode = "coarse"
             """)
         try daemon.start()
-        // 9000×9000 RGB: 243 MB decoded, more than a 256 MiB address space leaves after the runtime.
+        // 20000×20000 RGB: 1.2 GB decoded, more than the whole 1 GiB address space. (A file that only just
+        // does not fit can instead leave OpenBLAS retrying its allocations; the worker timeout ends that.)
         let big = daemon.root.appendingPathComponent("big.png")
-        try Fixtures.whitePNG(at: big, side: 9000)
+        try Fixtures.whitePNG(at: big, side: 20000)
         try daemon.drop(try Data(contentsOf: big), as: "big.png")
         for n in 1...3 { try daemon.drop(try Fixtures.pdfData(pages: 1, label: "small \(n)"), as: "small-\(n).pdf") }
 
-        try daemon.wait("the big file failed after two attempts, the others done") {
+        try daemon.wait("the big file failed after two attempts, the others done", timeout: 180) {
             daemon.files(in: daemon.failed) == ["big.png", "big.png.error.json"] && daemon.files(in: daemon.done).count == 3
         }
         let record = try daemon.store().document(named: "big.png")
         XCTAssertEqual(record.errorCode, "worker_crashed")
         XCTAssertEqual(record.attempts, 2)
-        XCTAssertTrue(record.errorMessage?.contains("256 MB memory limit") == true, record.errorMessage ?? "")
+        XCTAssertTrue(record.errorMessage?.contains("1024 MB memory limit") == true, record.errorMessage ?? "")
         XCTAssertEqual(try daemon.stop(), 0)
     }
 
