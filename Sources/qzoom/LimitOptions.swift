@@ -29,9 +29,9 @@ struct LimitOptions: ParsableArguments {
     /// interrupted. So when the time is up the process prints one line and exits at once
     /// (`_exit`: the stuck thread holds poppler's locks, so no clean-up may run), and the operating
     /// system reclaims the work.
-    func startClock(for file: String) {
+    func startClock(for file: String, seconds: Double? = nil) {
         guard timeout > 0 else { return }
-        let seconds = timeout
+        let seconds = seconds ?? timeout
         Thread.detachNewThread {
             Thread.sleep(forTimeInterval: seconds)
             let line = "qzoom: \(file): gave up after \(seconds) s (see --timeout)\n"

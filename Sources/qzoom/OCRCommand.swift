@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import NeuralRuntime
 import Perception
+import QZoom
 import QZoomCore
 import Raster
 
@@ -48,7 +49,7 @@ struct OCRCommand: ParsableCommand {
 
     @Option(help: ArgumentHelp("""
         The folder holding the model files (default: $QZOOM_MODELS, else ./models, else the models \
-        folder of the checkout the binary was built in).
+        folder of the checkout the binary was built in, else /usr/local/share/qzoom/models).
         """, valueName: "dir"))
     var models: String?
 
@@ -71,7 +72,7 @@ struct OCRCommand: ParsableCommand {
     func run() throws {
         limits.startClock(for: file)
         BLAS.configureThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        let directory = ModelsLocation.resolve(option: models)
+        let directory = InstallLocation.models(models)
         let pipeline: OCRPipeline
         do {
             pipeline = try OCRPipeline(modelsDirectory: directory)
@@ -93,26 +94,5 @@ struct OCRCommand: ParsableCommand {
             }
             print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
         }
-    }
-}
-
-/// Where the model files are when no option names them.
-enum ModelsLocation {
-    static func resolve(option: String?) -> URL {
-        if let option { return URL(fileURLWithPath: option) }
-        if let environment = ProcessInfo.processInfo.environment["QZOOM_MODELS"], !environment.isEmpty {
-            return URL(fileURLWithPath: environment)
-        }
-        let local = URL(fileURLWithPath: "models")
-        if FileManager.default.fileExists(atPath: local.path) { return local }
-        // The checkout the binary was built in: .build/<triple>/<configuration>/qzoom, a few levels up.
-        let binary = Bundle.main.executableURL ?? URL(fileURLWithPath: CommandLine.arguments[0])
-        var folder = binary.resolvingSymlinksInPath().deletingLastPathComponent()
-        for _ in 0..<5 {
-            let candidate = folder.appending(path: "models")
-            if FileManager.default.fileExists(atPath: candidate.appending(path: "ppocr").path) { return candidate }
-            folder.deleteLastPathComponent()
-        }
-        return local
     }
 }

@@ -29,9 +29,16 @@ import Testing
         return folder.appendingPathComponent("qzoom")
     }()
 
-    func qzoom(_ arguments: [String]) throws -> Run {
+    /// The checkout the tests were built from.
+    static let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+        .deletingLastPathComponent()
+
+    func qzoom(_ arguments: [String]) throws -> Run { try Self.run(arguments) }
+
+    /// Runs the binary with `arguments` and collects what it printed.
+    static func run(_ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = Self.binary
+        process.executableURL = binary
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out

@@ -15,20 +15,7 @@ import Testing
 
     deinit { try? FileManager.default.removeItem(at: scratch) }
 
-    func qzoom(_ arguments: [String]) throws -> InfoAndRenderCommandTests.Run {
-        let process = Process()
-        process.executableURL = InfoAndRenderCommandTests.binary
-        process.arguments = arguments
-        let out = Pipe(), err = Pipe()
-        process.standardOutput = out
-        process.standardError = err
-        try process.run()
-        let stdout = out.fileHandleForReading.readDataToEndOfFile()
-        let stderr = err.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return .init(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
-                     stderr: String(decoding: stderr, as: UTF8.self))
-    }
+    func qzoom(_ arguments: [String]) throws -> InfoAndRenderCommandTests.Run { try InfoAndRenderCommandTests.run(arguments) }
 
     /// A 320 × 200 PNG: white, with one black bar (a "line" the detector may or may not take for text).
     func page() throws -> URL {

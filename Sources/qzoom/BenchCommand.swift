@@ -1,0 +1,181 @@
+import ArgumentParser
+import Dispatch
+import Foundation
+import Ingest
+import NeuralRuntime
+import Overlay
+import QZoom
+import QZoomCore
+import Raster
+
+/// `qzoom bench --template T --labels DIR FILES...`: every engine mode on the same documents, in one run.
+struct BenchCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "bench",
+        abstract: "Measure every engine mode on labelled documents: exact match, speed, pixels, zoom rate.",
+        discussion: """
+        Each file's labels are DIR/NAME.json (NAME: the file name without its extension): an object of \
+        query name → expected value, as in sroie-dev's key/ folder, or the synthetic generator's truth \
+        (its "fields", each with "printed"). A query counts where it has a non-empty label; over a \
+        multi-page file the most confident answer counts. Values are compared after normalisation \
+        (docs/engine.md); a region query (small print) counts when the text it read holds the value.
+
+        The modes run one after the other over all files, models loaded once; then qzoom again at every \
+        coarse budget of --sweep, for the Pareto plot (--plot). The table is Markdown, for \
+        docs/benchmarks.md.
+        """)
+
+    @Option(help: ArgumentHelp("The template whose queries are answered.", valueName: "name"))
+    var template: String
+
+    @Option(help: ArgumentHelp("The folder of label files.", valueName: "dir"))
+    var labels: String
+
+    @Argument(help: "The documents.")
+    var files: [String]
+
+    @Option(help: ArgumentHelp("The modes to compare, comma-separated.", valueName: "list"))
+    var modes = "coarse,full,zoom,qzoom"
+
+    @Option(help: ArgumentHelp("Coarse long sides (px) at which qzoom runs again for the plot; empty for none.", valueName: "list"))
+    var sweep = ""
+
+    @Option(help: ArgumentHelp("Write the accuracy-against-speed plot of every run here (PNG).", valueName: "file"))
+    var plot: String?
+
+    @Option(help: ArgumentHelp("A qzoom.toml whose [engine] table sets budgets, thresholds and paths.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("The trained heads folder (as for qzoom process).", valueName: "dir"))
+    var heads: String?
+
+    @Option(help: ArgumentHelp("Threads for the networks (default: every core).", valueName: "n"))
+    var threads: Int?
+
+    func run() throws {
+        BLAS.configureThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        var configuration = try config.map { try ConfigurationFile.load(URL(fileURLWithPath: $0)) } ?? DaemonConfiguration()
+        if let heads { configuration.heads = URL(fileURLWithPath: heads) }
+        let processor = try EngineProcessor.make(configuration: configuration)
+        guard let template = processor.library.template(named: template) else {
+            throw ValidationError("no template named \(self.template)")
+        }
+        let modeList = try modes.split(separator: ",").map { name in
+            guard let mode = EngineMode(rawValue: String(name)) else { throw ValidationError("unknown mode \(name)") }
+            return mode
+        }
+        let sides = try sweep.split(separator: ",").map { side in
+            guard let pixels = Int(side), pixels >= 64 else { throw ValidationError("bad coarse long side \(side)") }
+            return pixels
+        }
+        let documents = try files.map { file in
+            let name = URL(fileURLWithPath: file).deletingPathExtension().lastPathComponent
+            return (file: file, labels: try GroundTruth.labels(at: URL(fileURLWithPath: labels).appending(path: "\(name).json")))
+        }
+
+        var runs: [Run] = []
+        let baseSide = processor.engine.configuration.coarseLongSide
+        for mode in modeList {
+            runs.append(try measure(processor, mode: mode, label: mode.rawValue, documents: documents, template: template))
+        }
+        for side in sides where side != baseSide || !modeList.contains(.qzoom) {
+            processor.engine.configuration.coarseLongSide = side
+            runs.append(try measure(processor, mode: .qzoom, label: "qzoom@\(side)", documents: documents, template: template))
+        }
+        processor.engine.configuration.coarseLongSide = baseSide
+        print(Self.table(runs, template: template, documents: documents.count, heads: processor.headsVersion ?? "none"))
+        if let plot {
+            var points: [ParetoPlot.Point] = runs.filter { $0.mode == .qzoom }.sorted { $0.side < $1.side }.map {
+                ParetoPlot.Point(series: "qzoom (coarse long side)", label: "\($0.side)", x: $0.pagesPerSecond, y: $0.meanExactMatch)
+            }
+            for run in runs where run.mode != .qzoom {
+                points.append(ParetoPlot.Point(series: run.label, label: run.label, x: run.pagesPerSecond, y: run.meanExactMatch))
+            }
+            try ParetoPlot.write(points, title: "\(template.name): exact match against speed, \(documents.count) documents",
+                                 to: URL(fileURLWithPath: plot))
+        }
+    }
+
+    struct Run {
+        var label: String
+        var mode: EngineMode
+        var side: Int
+        var right: [String: Int] = [:]
+        var counted: [String: Int] = [:]
+        var pages = 0
+        var seconds = 0.0
+        var megapixels = 0.0
+        var zoomed = 0
+        var answers = 0
+        var failures = 0
+
+        var pagesPerSecond: Double { seconds > 0 ? Double(pages) / seconds : 0 }
+        func exactMatch(_ query: String) -> Double? {
+            (counted[query] ?? 0) > 0 ? Double(right[query] ?? 0) / Double(counted[query] ?? 1) : nil
+        }
+        var meanExactMatch: Double {
+            let values = counted.keys.compactMap(exactMatch)
+            return values.isEmpty ? 0 : values.reduce(0, +) / Double(values.count)
+        }
+    }
+
+    func measure(_ processor: EngineProcessor, mode: EngineMode, label: String,
+                 documents: [(file: String, labels: [String: String])], template: Template) throws -> Run {
+        var run = Run(label: label, mode: mode, side: processor.engine.configuration.coarseLongSide)
+        let modeProcessor = EngineProcessor(engine: processor.engine, library: processor.library,
+                                            limits: processor.limits, mode: mode)
+        let progress = Progress(total: documents.count)
+        for (index, document) in documents.enumerated() {
+            progress.show(index, "\(label): \(document.file)")
+            let start = DispatchTime.now()
+            var pages: [PageResult] = []
+            do {
+                let opened = try modeProcessor.open(URL(fileURLWithPath: document.file), requestedTemplate: template.name)
+                for page in stride(from: 1, through: opened.pageCount, by: 1) {
+                    pages.append(try modeProcessor.process(page: page, of: opened))
+                }
+            } catch {
+                run.failures += 1
+                FileHandle.standardError.write(Data("qzoom bench: \(document.file): \(error)\n".utf8))
+            }
+            run.seconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+            run.pages += pages.count
+            run.megapixels += pages.map(\.megapixels).reduce(0, +)
+            for query in template.queries {
+                guard let expected = document.labels[query.name], !expected.isEmpty else { continue }
+                let answers = pages.flatMap(\.answers).filter { $0.query == query.name }
+                let best = answers.max { $0.confidence < $1.confidence }
+                run.counted[query.name, default: 0] += 1
+                let right = query.type == .region ? ExactMatch.regionHolds(best?.value, expected)
+                    : ExactMatch.matches(best?.value, expected, type: query.type, dateOrder: template.dateOrder)
+                if right {
+                    run.right[query.name, default: 0] += 1
+                }
+            }
+            for answer in pages.flatMap(\.answers) {
+                run.answers += 1
+                if answer.route == .zoom { run.zoomed += 1 }
+            }
+        }
+        progress.finish()
+        return run
+    }
+
+    static func table(_ runs: [Run], template: Template, documents: Int, heads: String) -> String {
+        let queries = template.queries.map(\.name).filter { name in runs.contains { ($0.counted[name] ?? 0) > 0 } }
+        let full = runs.first { $0.mode == .full }
+        var lines = ["| run | " + queries.joined(separator: " | ") + " | mean EM | pages/s | × full | MP/page | zoom rate | failed |",
+                     "|---" + String(repeating: "|---", count: queries.count + 7) + "|"]
+        for run in runs {
+            let cells = queries.map { run.exactMatch($0).map { String(format: "%.3f", $0) } ?? "–" }
+            let ratio = full.map { $0.pagesPerSecond > 0 ? String(format: "%.2f×", run.pagesPerSecond / $0.pagesPerSecond) : "–" } ?? "–"
+            lines.append("| \(run.label) | " + cells.joined(separator: " | ")
+                + String(format: " | %.3f | %.3f | %@ | %.2f | %.2f | %d |", run.meanExactMatch, run.pagesPerSecond, ratio,
+                         run.pages > 0 ? run.megapixels / Double(run.pages) : 0,
+                         run.answers > 0 ? Double(run.zoomed) / Double(run.answers) : 0, run.failures))
+        }
+        lines.append("")
+        lines.append("\(documents) documents, template \(template.name), heads \(heads).")
+        return lines.joined(separator: "\n")
+    }
+}

@@ -1,0 +1,131 @@
+import ArgumentParser
+import Foundation
+import Ingest
+import NeuralRuntime
+import QZoom
+import QZoomCore
+import Raster
+
+/// `qzoom train --template T DOCS... [--labels DIR]`: trains the RoI head and the gate on documents.
+struct TrainCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "train",
+        abstract: "Train the Q-Zoom heads (RoI proposer and gate) on documents, self-supervised or with labels.",
+        discussion: """
+        Every page is read at each budget of --ladder (long sides in pixels, ascending), every line, and \
+        every query of the template answered at each (docs/heads.md):
+        - the RoI head learns, at the engine's coarse budget, the cells of the evidence of the highest \
+        budget's answer (its box and its key's box): foreground, background and ignored cells by the \
+        paper's rules;
+        - the gate learns from consistency-aware labels: the two highest budgets must agree (or, with \
+        --labels, equal the label), wrong answers must form one run at the lowest budgets; the last \
+        wrong budget is "refine", right ones "enough", easy samples mixed in 1:1.
+        Training is seeded and reproducible; validation holds out whole documents. The heads are \
+        written to --out as roi.safetensors and gate.safetensors with JSON manifests (version, budgets, \
+        thresholds, training-set hash, validation metrics).
+
+        With --labels DIR, DIR/NAME.json (as for qzoom bench) gives each document's expected values.
+        """)
+
+    @Option(help: ArgumentHelp("The template whose queries the heads learn.", valueName: "name"))
+    var template: String
+
+    @Argument(help: "The training documents.")
+    var files: [String]
+
+    @Option(help: ArgumentHelp("A folder of label files, DIR/NAME.json (default: self-supervised).", valueName: "dir"))
+    var labels: String?
+
+    @Option(help: ArgumentHelp("Where to write the heads.", valueName: "dir"))
+    var out = "heads"
+
+    @Option(help: ArgumentHelp("The budgets, long sides in pixels, ascending; include the engine's coarse budget.", valueName: "list"))
+    var ladder = "640,1024,2000"
+
+    @Option(help: ArgumentHelp("τ_gate written into the gate's manifest.", valueName: "p"))
+    var gateThreshold = 0.5
+
+    @Option(help: "The seed of every random choice (initial weights, splits, sampling).")
+    var seed: UInt64 = 1
+
+    @Option(help: ArgumentHelp("A qzoom.toml whose [engine] table sets budgets and paths.", valueName: "file"))
+    var config: String?
+
+    @Option(help: ArgumentHelp("Threads for the networks (default: every core).", valueName: "n"))
+    var threads: Int?
+
+    func run() throws {
+        BLAS.configureThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
+        let budgets = try ladder.split(separator: ",").map { side in
+            guard let pixels = Int(side), pixels >= 64 else { throw ValidationError("bad budget \(side)") }
+            return pixels
+        }
+        guard budgets.count >= 2, budgets == budgets.sorted(), Set(budgets).count == budgets.count else {
+            throw ValidationError("--ladder needs two or more distinct budgets, ascending")
+        }
+        let configuration = try config.map { try ConfigurationFile.load(URL(fileURLWithPath: $0)) } ?? DaemonConfiguration()
+        let processor = try EngineProcessor.make(configuration: configuration)
+        guard let template = processor.library.template(named: template) else {
+            throw ValidationError("no template named \(self.template)")
+        }
+        if !budgets.contains(processor.engine.configuration.coarseLongSide) {
+            throw ValidationError("--ladder must include the engine's coarse budget, \(processor.engine.configuration.coarseLongSide)")
+        }
+        let extractor = CellFeatureExtractor(layout: CellFeatureLayout(detectorChannels: 96), seed: seed)
+
+        var material: [QueryTrainingMaterial] = []
+        var hashed: [URL] = []
+        let progress = Progress(total: files.count)
+        for (index, file) in files.enumerated() {
+            progress.show(index, file)
+            let url = URL(fileURLWithPath: file)
+            let name = url.deletingPathExtension().lastPathComponent
+            var expected: [String: String]?
+            if let labels {
+                let labelFile = URL(fileURLWithPath: labels).appending(path: "\(name).json")
+                expected = try GroundTruth.labels(at: labelFile)
+                hashed.append(labelFile)
+            }
+            do {
+                let document = try processor.open(url, requestedTemplate: template.name)
+                for page in stride(from: 1, through: document.pageCount, by: 1) {
+                    material += try processor.engine.trainingMaterial(
+                        document.source, page: page, template: template, group: name, coarseBudgets: budgets,
+                        labels: page == 1 ? expected : nil, extractor: extractor)
+                }
+                hashed.append(url)
+            } catch {
+                FileHandle.standardError.write(Data("qzoom train: \(file): skipped: \(error)\n".utf8))
+            }
+        }
+        progress.finish()
+
+        let options = HeadTrainingOptions(training: TrainingConfiguration(seed: seed), budgets: budgets.map(Double.init),
+                                          trainingSetHash: try TrainingSetHash.sha256(files: hashed))
+        let roiSamples = material.compactMap { m in
+            m.cells.map { RoITrainingSample(group: m.group, question: m.question, cells: $0, evidence: m.evidence) }
+        }
+        let (roi, roiManifest) = try RoITraining.train(roiSamples, extractor: extractor, options: options)
+        let gateSamples = try material.map { m in
+            var states = m.states
+            for (budget, cells) in m.ladderCells.enumerated() {
+                if let cells { states[budget].roiPeak = try roi.propose(cells: cells, question: m.question).peak }
+            }
+            return GateTrainingSample(group: m.group, question: m.question, states: states,
+                                      ladder: BudgetLadder(answers: m.answers, reference: m.reference))
+        }
+        let (gate, gateManifest) = try GateTraining.train(gateSamples, threshold: gateThreshold, options: options)
+
+        let folder = URL(fileURLWithPath: out)
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let savedRoI = try roi.save(to: folder.appending(path: EngineHeads.roiFile), manifest: roiManifest)
+        let savedGate = try gate.save(to: folder.appending(path: EngineHeads.gateFile), manifest: gateManifest)
+        for manifest in [savedRoI, savedGate] {
+            let counts = manifest.labels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
+            let metrics = manifest.validation.sorted { $0.key < $1.key }.map { String(format: "%@ %.3f", $0.key, $0.value) }
+                .joined(separator: ", ")
+            print("\(manifest.kind): \(counts)\n  validation: \(metrics)\n  best epoch \(manifest.history.bestEpoch), weights \(manifest.weightsChecksum.prefix(12))")
+        }
+        print("heads written to \(folder.path)")
+    }
+}

@@ -1,0 +1,106 @@
+import Foundation
+import QZoomCore
+import Testing
+
+/// `qzoom process` end to end: the real binary, the real networks, on the bundled example invoice
+/// (scripts/example-document, drawn with cairo: known values, and 5.5-pt small print at the bottom).
+@Suite(.serialized) final class ProcessCommandTests {
+    let scratch: URL
+    let invoice: URL
+
+    init() throws {
+        scratch = FileManager.default.temporaryDirectory.appendingPathComponent("qzoom-process-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: scratch, withIntermediateDirectories: true)
+        invoice = scratch.appendingPathComponent("invoice.pdf")
+        let maker = Process()
+        maker.executableURL = InfoAndRenderCommandTests.root.appendingPathComponent("scripts/example-document")
+        maker.arguments = [invoice.path]
+        try maker.run()
+        maker.waitUntilExit()
+        #expect(maker.terminationStatus == 0)
+    }
+
+    deinit { try? FileManager.default.removeItem(at: scratch) }
+
+    func process(_ arguments: [String]) throws -> (status: Int32, json: [String: Any], stderr: String) {
+        let run = try InfoAndRenderCommandTests.run(["process", "--json", "--timeout", "300"] + arguments)
+        let json = (try? JSONSerialization.jsonObject(with: Data(run.stdout.utf8))) as? [String: Any] ?? [:]
+        return (run.status, json, run.stderr)
+    }
+
+    /// page → query → answer object, of the first document.
+    func answers(_ json: [String: Any]) -> [Int: [String: [String: Any]]] {
+        let documents = json["documents"] as? [[String: Any]] ?? []
+        var result: [Int: [String: [String: Any]]] = [:]
+        for page in documents.first?["pages"] as? [[String: Any]] ?? [] {
+            let number = page["page"] as? Int ?? 0
+            for answer in page["answers"] as? [[String: Any]] ?? [] {
+                result[number, default: [:]][answer["query"] as? String ?? ""] = answer
+            }
+        }
+        return result
+    }
+
+    @Test func qzoomAnswersTheInvoiceAndZoomsIntoTheSmallPrint() throws {
+        let run = try process([invoice.path, "--template", "invoice"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let documents = run.json["documents"] as? [[String: Any]] ?? []
+        #expect(documents.first?["file"] as? String == invoice.path)
+        #expect(documents.first?["template"] as? String == "invoice")
+        let page1 = try #require(answers(run.json)[1], "no answers on page 1: \(run.json)")
+        #expect(page1["total"]?["normalized"] as? String == "631.92")
+        #expect(page1["invoice_number"]?["value"] as? String == "INV-2024-0815")
+        #expect(page1["date"]?["normalized"] as? String == "2024-08-15")
+        #expect(page1["due_date"]?["normalized"] as? String == "2024-09-14")
+
+        // The 5.5-pt small print is read by a fine pass over a region at the bottom of the page.
+        let small = try #require(page1["small_print"])
+        #expect(small["route"] as? String == "zoom")
+        let value = (small["value"] as? String ?? "").uppercased().filter { $0.isLetter || $0.isNumber }
+        #expect(value.contains("SC418822"), "small print read as \(small["value"] ?? "nothing")")
+        let roi = try #require(small["roi"] as? [String: Double])
+        let y = roi["y"] ?? 0, height = roi["height"] ?? 0
+        #expect(y < 800 - 5.5 && y + height > 808, "the RoI \(roi) holds both small-print lines (baselines 800, 808 pt)")
+        #expect(height < 842 / 2, "the RoI \(roi) is a region, not the page")
+        #expect((small["fine_scale"] as? Double ?? 0) > 2, "read finer than the coarse pass")
+        for answer in page1.values {
+            let timings = answer["timings_ms"] as? [String: Double] ?? [:]
+            #expect(timings.values.allSatisfy { $0 >= 0 })
+            #expect(answer["gate_probability"] is Double, "qzoom mode has a gate: \(answer)")
+        }
+    }
+
+    @Test func everyModeGivesTheSameShapeAndFullReadsEveryLine() throws {
+        for mode in ["coarse", "full", "zoom"] {
+            let run = try process([invoice.path, "--template", "invoice", "--mode", mode])
+            #expect(run.status == 0, "\(mode): \(run.stderr)")
+            #expect(run.json["mode"] as? String == mode)
+            let page1 = answers(run.json)[1] ?? [:]
+            #expect(Set(page1.keys) == ["vendor", "invoice_number", "date", "due_date", "total", "currency", "small_print"], "\(mode)")
+            #expect(page1["total"]?["normalized"] as? String == "631.92", "\(mode): \(page1["total"] ?? [:])")
+            let routes = Set(page1.values.compactMap { $0["route"] as? String })
+            switch mode {
+            case "coarse", "full": #expect(routes == ["coarse"], "\(mode) never zooms")
+            default: #expect(routes.contains("zoom"), "zoom mode zooms")
+            }
+        }
+    }
+
+    @Test func aBadFileIsReportedAndTheOthersGoOn() throws {
+        let broken = scratch.appendingPathComponent("broken.pdf")
+        try Data("%PDF-1.4 not really".utf8).write(to: broken)
+        let run = try process([broken.path, invoice.path, "--template", "generic"])
+        #expect(run.status == 13, "a damaged file: exit status 13 (\(run.stderr))")
+        #expect(run.stderr.contains("broken.pdf"))
+        let documents = run.json["documents"] as? [[String: Any]] ?? []
+        #expect(documents.count == 2)
+        #expect(documents.first?["code"] as? String == "corrupt")
+        #expect((documents.last?["pages"] as? [Any])?.count == 2)
+    }
+
+    @Test func anUnknownTemplateIsAUsageError() throws {
+        let run = try InfoAndRenderCommandTests.run(["process", invoice.path, "--template", "nonesuch"])
+        #expect(run.status == 64)
+        #expect(run.stderr.contains("no template named nonesuch"))
+    }
+}
