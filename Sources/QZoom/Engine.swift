@@ -48,17 +48,15 @@ public final class Engine {
         var pageTimings = StageTimings()
         var pass = try coarse ?? coarsePass(source, page: page)
         let questions = try timed(&pageTimings, .encode) { try similarity.embeddings(template.queries.map(\.question)) }
-        var coarseAnswers = try readRelevantLines(&pass, template: template, timings: &pageTimings)
+        let cells = try timed(&pageTimings, .roi) { try pageCells(pass) }
+        var coarseAnswers = try readRelevantLines(&pass, template: template, questions: questions, cells: cells,
+                                                  timings: &pageTimings)
         pageTimings[.render] += pass.timings.render
         pageTimings[.detect] += pass.timings.detect + pass.timings.postprocess + pass.timings.crop
         pageTimings[.recognize] += pass.timings.classify + pass.timings.recognize
         var megapixels = pass.detected.cropSource.megapixels
 
         let coarseLines = pass.readLines
-        var cells: PageCellFeatures?
-        if heads.roi != nil, mode != .coarse {
-            cells = try timed(&pageTimings, .roi) { try pageCells(pass) }
-        }
         var finePasses: [Rect: FinePass] = [:]
         var answers: [Answer] = []
         for (index, query) in template.queries.enumerated() {
@@ -157,9 +155,10 @@ public final class Engine {
 
     /// Reads the coarse lines in rounds of `readBatch`, the most relevant to a query that is not yet
     /// answered with confidence first, until every query is (or every line is read). Relevance is
-    /// the query's position hint and the layout rules of the answerer: lines in the row of, or just
-    /// below, a line that holds a query's key phrase or is close to its question come next.
-    func readRelevantLines(_ pass: inout CoarsePass, template: Template,
+    /// the query's position hint, the answerer's layout rules (lines in the row of, or just below, a
+    /// line that holds a query's key phrase or is close to its question come next) and, with a trained
+    /// RoI head, its map over the cells a line covers, given what has been read so far.
+    func readRelevantLines(_ pass: inout CoarsePass, template: Template, questions: [[Float]], cells: PageCellFeatures?,
                            timings: inout StageTimings) throws -> [Answered] {
         var answers = template.queries.map { Answered(answer: QueryAnswer(query: $0.name, candidates: [], confidence: 0), similarities: []) }
         var lines: [TextLine] = []
@@ -177,12 +176,32 @@ public final class Engine {
             let open = template.queries.indices.filter { !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence }
             if open.isEmpty { break }
             let batch = configuration.earlyStop ? configuration.readBatch : pass.unread.count
+            let relevance = try timed(&timings, .roi) {
+                try open.map { try lineRelevance(pass, lines: lines, answer: answers[$0], question: questions[$0], cells: cells) }
+            }
             let next = ReadingPriority.order(pass, queries: open.map { template.queries[$0] },
-                                             evidence: open.map { evidence(template.queries[$0], lines: lines, similarities: answers[$0].similarities, size: pass.info.size) })
+                                             evidence: open.map { evidence(template.queries[$0], lines: lines, similarities: answers[$0].similarities, size: pass.info.size) },
+                                             relevance: relevance)
             try pass.read(Array(next.prefix(batch)), with: ocr)
             try answerAll()
         }
         return answers
+    }
+
+    /// The RoI head's relevance of each detected line of `pass` to one query (the highest sigmoid of the
+    /// cells it covers), from the lines read so far; nil without a trained head.
+    func lineRelevance(_ pass: CoarsePass, lines: [TextLine], answer: Answered, question: [Float],
+                       cells: PageCellFeatures?) throws -> [Double]? {
+        guard let head = heads.roi, let cells, answer.similarities.count == lines.count else { return nil }
+        let query = cells.forQuery(lines: zip(lines, answer.similarities).map { ScoredBox(box: $0.box, score: Float(max($1, 0))) },
+                                   candidates: answer.answer.candidates.prefix(8).map { ScoredBox(box: $0.box, score: Float($0.score)) })
+        let map = try head.logits(cells: query, question: question).map { 1 / (1 + exp(-Double($0))) }
+        return pass.boxes.map { box in
+            guard let span = cells.grid.cells(overlapping: box) else { return 0 }
+            var best = 0.0
+            for row in span.rows { for column in span.columns { best = max(best, map[cells.grid.index(column: column, row: row)]) } }
+            return best
+        }
     }
 
     /// The read lines that key `query`: each line's box and key strength (phrase or question similarity).

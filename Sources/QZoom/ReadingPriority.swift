@@ -9,15 +9,20 @@ enum ReadingPriority {
     /// How far outside a position hint a line's score halves, as a fraction of the page.
     static let hintFalloff = 0.15
 
+    /// How much the RoI head's relevance of a line (0...1) adds.
+    static let relevanceWeight = 1.0
+
     /// The unread lines of `pass`, most relevant first. `evidence[i]` are the read lines that key
-    /// `queries[i]` (`Engine.evidence`). Ties are read from the top of the page down.
-    static func order(_ pass: CoarsePass, queries: [Query], evidence: [[ScoredBox]]) -> [Int] {
+    /// `queries[i]` (`Engine.evidence`); `relevance[i]`, when there is a RoI head, its relevance of every
+    /// detected line to `queries[i]`. Ties are read from the top of the page down.
+    static func order(_ pass: CoarsePass, queries: [Query], evidence: [[ScoredBox]], relevance: [[Double]?]) -> [Int] {
         let size = pass.info.size
         let scored = pass.unread.map { position -> (position: Int, score: Double) in
             let box = pass.boxes[position]
             var best = 0.0
-            for (query, keys) in zip(queries, evidence) {
-                best = max(best, hintScore(box, query.hint, size) + followWeight * follows(box, keys))
+            for (index, query) in queries.enumerated() {
+                let learned = relevance[index].map { relevanceWeight * $0[position] } ?? 0
+                best = max(best, hintScore(box, query.hint, size) + followWeight * follows(box, evidence[index]) + learned)
             }
             return (position, best)
         }

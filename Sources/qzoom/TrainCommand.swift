@@ -24,11 +24,14 @@ struct TrainCommand: ParsableCommand {
         written to --out as roi.safetensors and gate.safetensors with JSON manifests (version, budgets, \
         thresholds, training-set hash, validation metrics).
 
-        With --labels DIR, DIR/NAME.json (as for qzoom bench) gives each document's expected values.
+        With --labels DIR, DIR/NAME.json (as for qzoom bench) gives each document's expected values, \
+        and its "template", when it names one, the document's template (so one run can learn the \
+        queries of several templates: the heads are conditioned on the question). Otherwise the \
+        template is --template, else the one the templates' match rules choose.
         """)
 
-    @Option(help: ArgumentHelp("The template whose queries the heads learn.", valueName: "name"))
-    var template: String
+    @Option(help: ArgumentHelp("The template whose queries the heads learn (default: per document, see above).", valueName: "name"))
+    var template: String?
 
     @Argument(help: "The training documents.")
     var files: [String]
@@ -65,8 +68,8 @@ struct TrainCommand: ParsableCommand {
         }
         let configuration = try config.map { try ConfigurationFile.load(URL(fileURLWithPath: $0)) } ?? DaemonConfiguration()
         let processor = try EngineProcessor.make(configuration: configuration)
-        guard let template = processor.library.template(named: template) else {
-            throw ValidationError("no template named \(self.template)")
+        if let template, processor.library.template(named: template) == nil {
+            throw ValidationError("no template named \(template)")
         }
         if !budgets.contains(processor.engine.configuration.coarseLongSide) {
             throw ValidationError("--ladder must include the engine's coarse budget, \(processor.engine.configuration.coarseLongSide)")
@@ -87,7 +90,10 @@ struct TrainCommand: ParsableCommand {
                 hashed.append(labelFile)
             }
             do {
-                let document = try processor.open(url, requestedTemplate: template.name)
+                let document = try processor.open(url, requestedTemplate: expected?["template"] ?? template)
+                guard let template = processor.library.template(named: document.template) else {
+                    throw ValidationError("no template named \(document.template)")
+                }
                 for page in stride(from: 1, through: document.pageCount, by: 1) {
                     material += try processor.engine.trainingMaterial(
                         document.source, page: page, template: template, group: name, coarseBudgets: budgets,

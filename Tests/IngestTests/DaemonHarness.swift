@@ -99,7 +99,7 @@ final class DaemonHarness {
 
     /// The daemon's database, once the daemon has created it.
     func store() throws -> ResultStore {
-        let deadline = Date().addingTimeInterval(10)
+        let deadline = Date().addingTimeInterval(120)
         while true {
             do {
                 return try ResultStore.existing(path: database.path)
