@@ -53,6 +53,13 @@ public struct CoarsePass: Sendable {
         }
     }
 
+    /// The height in coarse pixels of the smallest line `best` was read from (small print beside larger
+    /// lines counts as small), else of the page's median line: what the gate reads as text height.
+    func textHeight(of best: Candidate?, lines: [TextLine]) -> Double {
+        let own = best.flatMap { b in b.lines.filter(lines.indices.contains).map { lines[$0].box.height }.min() }
+        return (own ?? medianLineHeight() ?? 0) * scale
+    }
+
     /// Median height, page units, of the detected lines that overlap `region` (all lines when none do).
     func medianLineHeight(in region: Rect? = nil) -> Double? {
         let inside = region.map { r in boxes.filter { $0.intersection(r).map { !$0.isEmpty } ?? false } } ?? boxes

@@ -247,9 +247,7 @@ public final class Engine {
 
     func decide(query: Query, answer: QueryAnswer, lines: [TextLine], pass: CoarsePass, roiPeak: Float,
                 question: [Float]) throws -> GateDecision {
-        // The smallest text the answer was read from (small print beside larger lines counts as small).
-        let height = (answer.best.flatMap { best in best.lines.filter(lines.indices.contains).map { lines[$0].box.height }.min() }
-            ?? pass.medianLineHeight() ?? 0) * pass.scale
+        let height = pass.textHeight(of: answer.best, lines: lines)
         guard var gate = heads.gate else { return HeadRules.decide(answer, textHeight: height, configuration: configuration) }
         if let threshold = query.thresholds.gate ?? configuration.gateThreshold { gate.threshold = threshold }
         let candidate = answer.best.map { best in

@@ -43,8 +43,7 @@ extension Engine {
                 var ignored = StageTimings()
                 let answered = try answer(query, lines: lines, size: pass.info.size, dateOrder: template.dateOrder, timings: &ignored)
                 let best = answered.answer.best
-                let height = (best.flatMap { b in b.lines.filter(lines.indices.contains).map { lines[$0].box.height }.min() }
-                    ?? pass.medianLineHeight() ?? 0) * pass.scale
+                let height = pass.textHeight(of: best, lines: lines)
                 material[index].states.append(GateState(
                     candidate: best.map { GateState.Candidate(score: Float($0.score), margin: Float(answered.answer.margin),
                                                               ocrConfidence: Float($0.features.ocr)) },
