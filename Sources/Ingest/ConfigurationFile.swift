@@ -50,9 +50,10 @@ public enum ConfigurationFile {
             try r.int("transient_retries", 0...100, into: &config.transientRetries)
             try r.int("shutdown_grace_seconds", 0...3600, into: &config.shutdownGraceSeconds)
         }
-        try reader.section("worker", keys: ["timeout_seconds", "memory_limit_mb"]) { r in
+        try reader.section("worker", keys: ["timeout_seconds", "memory_limit_mb", "documents_per_worker"]) { r in
             try r.int("timeout_seconds", 1...86_400, into: &config.workerTimeoutSeconds)
             try r.int("memory_limit_mb", 256...1_048_576, into: &config.workerMemoryLimitMegabytes)
+            try r.int("documents_per_worker", 1...1_000_000, into: &config.documentsPerWorker)
         }
         try reader.section("raster", keys: ["max_pixels_per_render", "max_pages"]) { r in
             try r.int("max_pixels_per_render", 10_000...2_000_000_000, into: &config.rasterLimits.maxPixelsPerRender)

@@ -18,6 +18,9 @@ public final class Daemon {
 
     /// Claimed documents (in processing/) waiting for a worker, oldest first.
     var queue: [QueuedDocument] = []
+    /// Every worker process that has not been reaped yet, busy or idle.
+    var workers: [pid_t: WorkerProcess] = [:]
+    /// The busy ones: the document each is processing.
     var running: [pid_t: RunningDocument] = [:]
     /// Inbox files seen but not yet stable: path → last fingerprint and since when it has not changed.
     var candidates: [String: (fingerprint: FileFingerprint, since: Double)] = [:]
@@ -38,6 +41,8 @@ public final class Daemon {
                                                 withIntermediateDirectories: true)
         store = try ResultStore(path: configuration.database.path)
         signals = try SignalFD()
+        // A worker that dies leaves its job pipe without a reader: writing to it must fail with EPIPE.
+        signal(SIGPIPE, SIG_IGN)
         if !configuration.polling { watch = try InboxWatch(inbox: tree.inbox) }
     }
 
@@ -81,6 +86,7 @@ public final class Daemon {
             report(now: now)
             if stopRequested && running.isEmpty { break }
         }
+        releaseWorkers()
         try? store.saveDaemonState(daemonState(stopped: true))
         notifier.status("stopped")
         log("stopped cleanly; \(queue.count) documents wait in processing/ for the next start; \(Self.peakMemory())")
@@ -138,6 +144,7 @@ public final class Daemon {
             notifier.stopping()
             log("signal \(signal): stopping; \(running.count) workers finish their current page")
             for worker in running.values { worker.process.signal(SIGTERM) }
+            for process in workers.values where running[process.pid] == nil { process.release() }
         }
     }
 
@@ -233,7 +240,6 @@ struct RunningDocument {
     let deadline: Double
     var template: String?
     var pagesStored = 0
-    var outcome: WorkerMessage?
     var timedOut = false
     var killed = false
 }

@@ -32,6 +32,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     public var workerTimeoutSeconds = 600
     /// Address-space limit of a worker (RLIMIT_AS).
     public var workerMemoryLimitMegabytes = 4096
+    /// A worker process takes this many documents, one after another, before a fresh one replaces it
+    /// (bounds whatever a long-lived process might accumulate; a failed document also retires it).
+    public var documentsPerWorker = 100
 
     public var rasterLimits = RasterLimits()
 

@@ -60,12 +60,7 @@ struct ErrorReport: Codable {
             return
         }
         defer { close(fd) }
-        try data.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, let base = raw.baseAddress {
-                offset += try systemCall("write", target) { Glibc.write(fd, base + offset, raw.count - offset) }
-            }
-        }
+        try writeAll(data, to: fd, target)
         try systemCall("fsync", target) { fsync(fd) }
     }
 

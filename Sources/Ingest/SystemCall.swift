@@ -1,4 +1,5 @@
 import CLinux
+import Foundation
 import Glibc
 
 /// A failed system call: which one, on what, and the errno it returned.
@@ -39,4 +40,14 @@ func systemCall<T: BinaryInteger>(_ name: String, _ subject: String = "", _ body
 /// This is how the daemon claims files and finishes them without ever overwriting one.
 func renameNoReplace(_ from: String, _ to: String) throws {
     try systemCall("rename", "\(from) → \(to)") { qzoom_rename_noreplace(from, to) }
+}
+
+/// Writes all of `data` to `descriptor`, however many calls that takes.
+func writeAll(_ data: Data, to descriptor: Int32, _ subject: String) throws {
+    try data.withUnsafeBytes { raw in
+        var offset = 0
+        while offset < raw.count, let base = raw.baseAddress {
+            offset += try systemCall("write", subject) { Glibc.write(descriptor, base + offset, raw.count - offset) }
+        }
+    }
 }

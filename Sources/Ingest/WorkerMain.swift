@@ -4,19 +4,22 @@ import Glibc
 import QZoomCore
 import Raster
 
-/// What `qzoom worker` does: limits itself, processes one document page by page, and reports each
-/// page to the daemon over descriptor 3. Runs in its own process so a file that crashes or hangs a
-/// decoder takes down only this process.
+/// What `qzoom worker` does: limits itself, loads the engine once, then processes documents one at a
+/// time, reporting each page to the daemon over descriptor 3. The daemon hands it documents as JSON
+/// lines on standard input (`WorkerJob`) and closes that pipe to let it go; `--file` instead processes
+/// that one document. It runs in its own process so a file that crashes or hangs a decoder takes down
+/// only this process.
 public enum WorkerMain {
     public struct Options: Sendable {
-        public var file: URL
+        /// One document to process, then exit; nil: read jobs from standard input until it closes.
+        public var file: URL?
         public var requestedTemplate: String?
         public var memoryLimitMegabytes: Int?
         public var rasterLimits: RasterLimits
         public var configFile: URL?
         /// The daemon that started this worker; if it is already gone, the worker does nothing.
         public var daemonPID: Int32?
-        public init(file: URL, requestedTemplate: String?, memoryLimitMegabytes: Int?, rasterLimits: RasterLimits,
+        public init(file: URL?, requestedTemplate: String?, memoryLimitMegabytes: Int?, rasterLimits: RasterLimits,
                     configFile: URL?, daemonPID: Int32?) {
             self.file = file; self.requestedTemplate = requestedTemplate
             self.memoryLimitMegabytes = memoryLimitMegabytes; self.rasterLimits = rasterLimits
@@ -31,7 +34,7 @@ public enum WorkerMain {
         return try EngineProcessor.make(configuration: configuration)
     }
 
-    /// Returns the exit status: 0 whenever a message said how it ended.
+    /// Returns the exit status: 0 whenever every document's messages said how it ended.
     public static func run(_ options: Options) -> Int32 {
         // Die with the daemon, even when it is killed with SIGKILL; and block SIGTERM/SIGINT so that a
         // shutdown request is seen between pages (`sigpending`) instead of cutting a page in half.
@@ -49,10 +52,25 @@ public enum WorkerMain {
             setrlimit(__rlimit_resource_t(RLIMIT_AS.rawValue), &limit)
         }
         let channel = MessageChannel(descriptor: workerMessageDescriptor)
-        FaultInjection.atStart(of: options.file)
+        var processor: Result<any DocumentProcessor, Error>?
+        var single = options.file.map { WorkerJob(file: $0.path, template: options.requestedTemplate) }
+        while !stopRequested() {
+            guard let job = options.file == nil ? WorkerJob.readFromStandardInput() : single.take() else { break }
+            // The engine loads once, when the first document arrives; a load that fails fails each document.
+            if processor == nil { processor = Result { try makeProcessor(options) } }
+            guard let processor, process(job, with: processor, channel: channel) else { return 1 }
+        }
+        return 0
+    }
+
+    /// Processes one document; false when the daemon can no longer be told how it went.
+    private static func process(_ job: WorkerJob, with processor: Result<any DocumentProcessor, Error>,
+                                channel: MessageChannel) -> Bool {
+        let file = URL(fileURLWithPath: job.file)
+        FaultInjection.atStart(of: file)
         do {
-            let processor = try makeProcessor(options)
-            let document = try processor.open(options.file, requestedTemplate: options.requestedTemplate)
+            let processor = try processor.get()
+            let document = try processor.open(file, requestedTemplate: job.template)
             var opened = WorkerMessage(kind: .opened)
             opened.template = document.template
             opened.pageCount = document.pageCount
@@ -60,9 +78,9 @@ public enum WorkerMain {
             for page in stride(from: 1, through: document.pageCount, by: 1) {
                 if stopRequested() {
                     try channel.send(WorkerMessage(kind: .abandoned))
-                    return 0
+                    return true
                 }
-                FaultInjection.beforePage(of: options.file)
+                FaultInjection.beforePage(of: file)
                 var message = WorkerMessage(kind: .page)
                 message.page = try processor.process(page: page, of: document)
                 message.engineVersion = processor.engineVersion
@@ -73,11 +91,11 @@ public enum WorkerMain {
             finished.template = document.template
             finished.pageCount = document.pageCount
             try channel.send(finished)
-            return 0
+            return true
         } catch {
             var failed = WorkerMessage(kind: .failed)
             (failed.errorCode, failed.errorMessage, failed.transient) = describe(error)
-            return (try? channel.send(failed)) != nil ? 0 : 1
+            return (try? channel.send(failed)) != nil
         }
     }
 
@@ -103,12 +121,6 @@ struct MessageChannel {
     let descriptor: Int32
 
     func send(_ message: WorkerMessage) throws {
-        let line = try message.encodedLine()
-        try line.withUnsafeBytes { raw in
-            var offset = 0
-            while offset < raw.count, let base = raw.baseAddress {
-                offset += try systemCall("write", "worker pipe") { write(descriptor, base + offset, raw.count - offset) }
-            }
-        }
+        try writeAll(try message.encodedLine(), to: descriptor, "worker pipe")
     }
 }

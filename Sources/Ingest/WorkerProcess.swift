@@ -2,28 +2,42 @@ import CLinux
 import Foundation
 import Glibc
 
-/// One running `qzoom worker`, seen from the daemon: its pid, the read end of its message pipe, and the
-/// lines read so far. The daemon owns the process: it is the only one that signals and reaps it.
+/// One running `qzoom worker`, seen from the daemon: its pid, the write end of its job pipe, the read
+/// end of its message pipe, and the lines read so far. The daemon owns the process: it is the only one
+/// that signals and reaps it. A worker takes one document after another (`send(_:)`) and exits when
+/// its job pipe is closed (`release()`), so the engine loads once per worker, not once per document.
 final class WorkerProcess {
     let pid: pid_t
     /// Read end of the message pipe (non-blocking); -1 once the worker closed it.
     private(set) var descriptor: Int32
+    /// Write end of the job pipe (the worker's standard input); -1 once released.
+    private var jobs: Int32
+    /// Documents handed to this worker so far.
+    private(set) var documentsStarted = 0
     private var pending = Data()
 
-    /// Starts `executable worker ARGUMENTS` with the message pipe on descriptor 3, the daemon's
-    /// stdout/stderr for logs, default signal handling, and its own process group (a Ctrl-C at the
-    /// terminal reaches the daemon, which then stops the workers in order).
+    /// Starts `executable worker ARGUMENTS` with the job pipe on standard input, the message pipe on
+    /// descriptor 3, the daemon's stdout/stderr for logs, default signal handling, and its own process
+    /// group (a Ctrl-C at the terminal reaches the daemon, which then stops the workers in order).
     init(executable: String, arguments: [String]) throws {
         var ends: [Int32] = [-1, -1]
         try systemCall("pipe2") { pipe2(&ends, O_CLOEXEC) }
         let (readEnd, writeEnd) = (ends[0], ends[1])
+        var jobEnds: [Int32] = [-1, -1]
+        do {
+            try systemCall("pipe2") { pipe2(&jobEnds, O_CLOEXEC) }
+        } catch {
+            close(readEnd); close(writeEnd)
+            throw error
+        }
+        let (jobRead, jobWrite) = (jobEnds[0], jobEnds[1])
 
         var actions = posix_spawn_file_actions_t()
         posix_spawn_file_actions_init(&actions)
         defer { posix_spawn_file_actions_destroy(&actions) }
         // dup2 onto 3 clears close-on-exec on the copy; the originals close at exec.
         posix_spawn_file_actions_adddup2(&actions, writeEnd, workerMessageDescriptor)
-        posix_spawn_file_actions_addopen(&actions, 0, "/dev/null", O_RDONLY, 0)
+        posix_spawn_file_actions_adddup2(&actions, jobRead, 0)
 
         var attributes = posix_spawnattr_t()
         posix_spawnattr_init(&attributes)
@@ -45,16 +59,37 @@ final class WorkerProcess {
         var child: pid_t = 0
         let status = posix_spawn(&child, executable, &actions, &attributes, argv, environment)
         close(writeEnd)
+        close(jobRead)
         guard status == 0 else {
-            close(readEnd)
+            close(readEnd); close(jobWrite)
             throw SystemError(call: "posix_spawn", subject: executable, errno: status)
         }
         pid = child
         descriptor = readEnd
+        jobs = jobWrite
         _ = fcntl(readEnd, F_SETFL, fcntl(readEnd, F_GETFL) | O_NONBLOCK)
     }
 
-    deinit { if descriptor >= 0 { close(descriptor) } }
+    deinit {
+        if descriptor >= 0 { close(descriptor) }
+        release()
+    }
+
+    /// Hands the worker its next document. A job line is far smaller than a pipe's buffer, and the
+    /// worker reads it before anything else, so this does not block; a worker that has died gives
+    /// EPIPE (the daemon ignores SIGPIPE), which the caller treats as a worker that could not start.
+    func send(_ job: WorkerJob) throws {
+        guard jobs >= 0 else { throw SystemError(call: "write", subject: "worker \(pid) job pipe", errno: EPIPE) }
+        try writeAll(try job.encodedLine(), to: jobs, "worker \(pid) job pipe")
+        documentsStarted += 1
+    }
+
+    var isReleased: Bool { jobs < 0 }
+
+    /// Closes the job pipe: the worker finishes what it is doing and exits.
+    func release() {
+        if jobs >= 0 { close(jobs); jobs = -1 }
+    }
 
     /// The daemon's environment, with OpenBLAS's own thread pool switched off: the neural runtime runs
     /// OpenBLAS single-threaded and spreads work over its own threads, and OpenBLAS would otherwise

@@ -52,6 +52,7 @@ final class IngestUnitTests: XCTestCase {
             polling = true
             [worker]
             memory_limit_mb = 1024
+            documents_per_worker = 7
             [raster]
             max_pages = 50
             [engine]
@@ -67,12 +68,14 @@ final class IngestUnitTests: XCTestCase {
         XCTAssertEqual(set.workers, 4)
         XCTAssertTrue(set.polling)
         XCTAssertEqual(set.workerMemoryLimitMegabytes, 1024)
+        XCTAssertEqual(set.documentsPerWorker, 7)
         XCTAssertEqual(set.rasterLimits.maxPages, 50)
 
         let failures: [(String, String)] = [
             ("[daemon]\nworkers = \"two\"", "q.toml: daemon.workers: must be an integer"),
             ("[daemon]\nworkers = 100", "q.toml: daemon.workers: must be between 1 and 64 (got 100)"),
             ("[daemon]\npolling = 1", "q.toml: daemon.polling: must be true or false"),
+            ("[worker]\ndocuments_per_worker = 0", "q.toml: worker.documents_per_worker: must be between 1 and 1000000 (got 0)"),
             ("[worker]\ntimeout = 5", "q.toml: worker.timeout: unknown setting"),
             ("[workers]\n", "q.toml: workers: unknown setting"),
             ("daemon = 3", "q.toml: daemon: must be a table"),

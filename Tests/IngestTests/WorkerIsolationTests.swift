@@ -37,6 +37,34 @@ final class WorkerIsolationTests: XCTestCase {
         XCTAssertEqual(try daemon.stop(), 0)
     }
 
+    func testAWorkerTakesDocumentsUntilItsQuotaOrAFailure() throws {
+        let daemon = try DaemonHarness(config: """
+            [daemon]
+            workers = 1
+            stability_delay_ms = 200
+            [worker]
+            documents_per_worker = 3
+            [engine]
+            mode = "coarse"
+            """)
+        try daemon.start()
+        // One worker at a time: four good documents need two workers (three, then one); the broken file
+        // fails cleanly and retires whichever worker had it, so the worker after it is a new one.
+        for n in 1...4 { try daemon.drop(try Fixtures.pdfData(pages: 1, label: "doc \(n)"), as: "doc-\(n).pdf") }
+        try daemon.wait("four documents done") { daemon.files(in: daemon.done).count == 4 }
+        let startsForFour = daemon.log.components(separatedBy: "started worker ").count - 1
+        XCTAssertEqual(startsForFour, 2, daemon.log)
+
+        try daemon.drop(Data("%PDF-1.4 this is not a PDF".utf8), as: "broken.pdf")
+        try daemon.wait("the broken file failed") { daemon.files(in: daemon.failed).contains("broken.pdf") }
+        try daemon.drop(try Fixtures.pdfData(pages: 1, label: "doc 5"), as: "doc-5.pdf")
+        try daemon.wait("the fifth document done") { daemon.files(in: daemon.done).count == 5 }
+        let starts = daemon.log.components(separatedBy: "started worker ").count - 1
+        XCTAssertEqual(starts, 3, daemon.log)  // the one left idle after doc-4 took broken.pdf; doc-5 a new one
+        XCTAssertEqual(try daemon.store().documents().filter { $0.status == .done }.count, 5)
+        XCTAssertEqual(try daemon.stop(), 0)
+    }
+
     func testAFileThatExceedsTheWorkersMemoryLimitCrashesOnlyItsWorker() throws {
         let daemon = try DaemonHarness(config: """
             [daemon]
