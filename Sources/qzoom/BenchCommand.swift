@@ -43,20 +43,10 @@ struct BenchCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Write the accuracy-against-speed plot of every run here (PNG).", valueName: "file"))
     var plot: String?
 
-    @Option(help: ArgumentHelp("A qzoom.toml whose [engine] table sets budgets, thresholds and paths.", valueName: "file"))
-    var config: String?
-
-    @Option(help: ArgumentHelp("The trained heads folder (as for qzoom process).", valueName: "dir"))
-    var heads: String?
-
-    @Option(help: ArgumentHelp("Threads for the networks (default: every core).", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var engine: EngineOptions
 
     func run() throws {
-        BLAS.configureThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
-        var configuration = try config.map { try ConfigurationFile.load(URL(fileURLWithPath: $0)) } ?? DaemonConfiguration()
-        if let heads { configuration.heads = URL(fileURLWithPath: heads) }
-        let processor = try EngineProcessor.make(configuration: configuration)
+        let processor = try engine.makeProcessor()
         guard let template = processor.library.template(named: template) else {
             throw ValidationError("no template named \(self.template)")
         }
@@ -165,7 +155,7 @@ struct BenchCommand: ParsableCommand {
         let queries = template.queries.map(\.name).filter { name in runs.contains { ($0.counted[name] ?? 0) > 0 } }
         let full = runs.first { $0.mode == .full }
         var lines = ["| run | " + queries.joined(separator: " | ") + " | mean EM | pages/s | × full | MP/page | zoom rate | failed |",
-                     "|---" + String(repeating: "|---", count: queries.count + 7) + "|"]
+                     "|---" + String(repeating: "|---", count: queries.count + 6) + "|"]
         for run in runs {
             let cells = queries.map { run.exactMatch($0).map { String(format: "%.3f", $0) } ?? "–" }
             let ratio = full.map { $0.pagesPerSecond > 0 ? String(format: "%.2f×", run.pagesPerSecond / $0.pagesPerSecond) : "–" } ?? "–"

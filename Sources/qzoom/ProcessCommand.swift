@@ -44,39 +44,19 @@ struct ProcessCommand: ParsableCommand {
     @Flag(help: "Print one JSON document: per file its path, template and pages; per page its answers.")
     var json = false
 
-    @Option(help: ArgumentHelp("A qzoom.toml whose [engine] table sets budgets, thresholds and paths.", valueName: "file"))
-    var config: String?
-
-    @Option(help: ArgumentHelp("The model files (default: $QZOOM_MODELS, ./models, the build's checkout, /usr/local/share/qzoom/models).", valueName: "dir"))
-    var models: String?
-
-    @Option(help: ArgumentHelp("The templates folder (default: $QZOOM_TEMPLATES, ./config/templates, the build's checkout, /usr/local/share/qzoom/templates).", valueName: "dir"))
-    var templates: String?
-
-    @Option(help: ArgumentHelp("The trained heads folder (default: $QZOOM_HEADS, ./heads, the build's checkout, /usr/local/share/qzoom/heads).", valueName: "dir"))
-    var heads: String?
-
-    @Option(help: ArgumentHelp("Threads for the networks (default: every core).", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var engine: EngineOptions
 
     @OptionGroup var limits: LimitOptions
 
     func validate() throws {
         if files.isEmpty { throw ValidationError("Give at least one file.") }
-        if let threads, threads < 1 || threads > 256 { throw ValidationError("--threads must be 1…256.") }
     }
 
     func run() throws {
         limits.startClock(for: files.count == 1 ? files[0] : "\(files.count) files", seconds: limits.timeout * Double(files.count))
-        BLAS.configureThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let processor: EngineProcessor
         do {
-            var configuration = try config.map { try ConfigurationFile.load(URL(fileURLWithPath: $0)) } ?? DaemonConfiguration()
-            configuration.rasterLimits = limits.limits
-            if let models { configuration.models = URL(fileURLWithPath: models) }
-            if let templates { configuration.templates = URL(fileURLWithPath: templates) }
-            if let heads { configuration.heads = URL(fileURLWithPath: heads) }
-            processor = try EngineProcessor.make(configuration: configuration, mode: mode)
+            processor = try engine.makeProcessor(limits: limits.limits, mode: mode)
         } catch {
             FileHandle.standardError.write(Data("qzoom: cannot set up the engine: \(error)\n".utf8))
             throw ExitCode(ExitStatus.failure.rawValue)

@@ -51,14 +51,9 @@ struct TrainCommand: ParsableCommand {
     @Option(help: "The seed of every random choice (initial weights, splits, sampling).")
     var seed: UInt64 = 1
 
-    @Option(help: ArgumentHelp("A qzoom.toml whose [engine] table sets budgets and paths.", valueName: "file"))
-    var config: String?
-
-    @Option(help: ArgumentHelp("Threads for the networks (default: every core).", valueName: "n"))
-    var threads: Int?
+    @OptionGroup var engine: EngineOptions
 
     func run() throws {
-        BLAS.configureThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let budgets = try ladder.split(separator: ",").map { side in
             guard let pixels = Int(side), pixels >= 64 else { throw ValidationError("bad budget \(side)") }
             return pixels
@@ -66,8 +61,7 @@ struct TrainCommand: ParsableCommand {
         guard budgets.count >= 2, budgets == budgets.sorted(), Set(budgets).count == budgets.count else {
             throw ValidationError("--ladder needs two or more distinct budgets, ascending")
         }
-        let configuration = try config.map { try ConfigurationFile.load(URL(fileURLWithPath: $0)) } ?? DaemonConfiguration()
-        let processor = try EngineProcessor.make(configuration: configuration)
+        let processor = try engine.makeProcessor()
         if let template, processor.library.template(named: template) == nil {
             throw ValidationError("no template named \(template)")
         }
