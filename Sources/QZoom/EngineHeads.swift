@@ -59,9 +59,14 @@ enum HeadRules {
 
     /// The gate rule: refine when the coarse answer is missing, unsure, or read from text too small for
     /// the recognizer. The "probability" is 1 − confidence (1 when the text is too small).
+    /// A `region` query ("read the text there") is always refined: it has no type to check the coarse
+    /// reading against, and text too small for the coarse pass is often not detected there at all, so
+    /// neither its confidence nor its height can tell that lines are missing. Telling that apart is
+    /// what the trained gate learns.
     /// (A template's `gate` threshold is τ_gate of the trained gate; the rule has its own setting.)
-    static func decide(_ answer: QueryAnswer, textHeight: Double, configuration: EngineConfiguration) -> GateDecision {
-        let tooSmall = textHeight < configuration.minimumReadableHeight
+    static func decide(_ answer: QueryAnswer, type: AnswerType, textHeight: Double,
+                       configuration: EngineConfiguration) -> GateDecision {
+        let tooSmall = textHeight < configuration.minimumReadableHeight || type == .region
         let probability = tooSmall ? 1 : Float(1 - answer.confidence)
         let refine = answer.best == nil || tooSmall || answer.confidence < configuration.ruleGateConfidence
         return GateDecision(probability: probability, refine: refine)
