@@ -12,9 +12,9 @@ public struct DaemonConfiguration: Sendable, Equatable {
     /// Whether `database` was set by a file (else `--root` alone puts the database in the root).
     public var databaseIsConfigured = false
 
-    /// How many documents are processed at once, each in its own worker process.
+    /// How many documents are processed at once, one per worker process.
     public var workers = 2
-    /// Attempts (worker starts) before a file that keeps crashing or timing out goes to failed/.
+    /// Attempts (hand-overs to a worker) before a file that keeps crashing or timing out goes to failed/.
     public var maxAttempts = 3
     /// A file is taken once its size and mtime have not changed for this long.
     public var stabilityDelayMilliseconds = 2000
