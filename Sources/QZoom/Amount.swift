@@ -42,6 +42,12 @@ public enum AmountParser {
         return found.count == 1 ? found[0].decimal : nil
     }
 
+    /// The currency a label names as a word of its own ("Total (EUR)", "Amount due RM"), if one.
+    public static func currencyCode(in text: String) -> String? {
+        let words = text.split { !($0.isLetter || $0.isCurrencySymbol || $0 == "$") }
+        return words.lazy.compactMap { currencies[$0.uppercased()] }.first
+    }
+
     /// Currency codes and symbols, and the ISO 4217 code each stands for ("$" is left as printed:
     /// too many currencies use it).
     static let currencies: [String: String] = [

@@ -16,6 +16,8 @@ struct AnswerContext {
         /// Key strength times the layout relation, 0...1.
         var score: Double
         var keyBox: Rect
+        /// The key as printed (a whole line, or the part of the value's line before or after it).
+        var text: String
     }
 
     /// How well each layout relation between a key and a value fits, before the key's strength.
@@ -33,18 +35,22 @@ struct AnswerContext {
         let line = layout.lines[position]
         let valueBox = line.box(ofCharacters: range)
         var best: KeyLink?
-        func consider(_ score: Double, _ box: Rect) {
-            if score > (best?.score ?? 0) { best = KeyLink(score: score, keyBox: box) }
+        func consider(_ score: Double, _ box: Rect, _ text: String) {
+            if score > (best?.score ?? 0) { best = KeyLink(score: score, keyBox: box, text: text) }
         }
+        func text(_ range: Range<Int>) -> String { String(line.characters[range]) }
         var labelExcluded = evidence[position].isExcluded
         let hasOwnLabel = range.lowerBound > 0 && line.characters[..<range.lowerBound].contains { $0.isLetter }
         if let key = evidence[position].key, !key.range.overlaps(range) {
-            let relation = key.range.upperBound <= range.lowerBound ? Relation.sameLineAfterKey : Relation.sameLineBeforeKey
-            consider(evidence[position].keyStrength * relation, line.box(ofCharacters: key.range))
+            let keyFirst = key.range.upperBound <= range.lowerBound
+            let relation = keyFirst ? Relation.sameLineAfterKey : Relation.sameLineBeforeKey
+            // The key's text runs to the value ("Total (AUD) 21.00"): a currency between them belongs to it.
+            let label = keyFirst ? key.range.lowerBound..<range.lowerBound : range.upperBound..<key.range.upperBound
+            consider(evidence[position].keyStrength * relation, line.box(ofCharacters: key.range), text(label))
         } else if evidence[position].key == nil, hasOwnLabel {
             // A line close to the question but without a key phrase keys the value it holds itself.
             consider(evidence[position].keyStrength * Relation.sameLineAfterKey,
-                     line.box(ofCharacters: 0..<range.lowerBound))
+                     line.box(ofCharacters: 0..<range.lowerBound), text(0..<range.lowerBound))
         }
         // Lines to the left in the same row; the nearest one with letters is the value's label (lines
         // of digits between them are other columns: "S=GST @6%:  122.00  7.30").
@@ -56,16 +62,16 @@ struct AnswerContext {
         for other in leftOfValue where evidence[other].keyStrength > 0 {
             let gap = max(0, valueBox.minX - layout.lines[other].box.maxX) / max(layout.size.width, 1)
             let relation = (Relation.sameRowRightOfKey - 0.15 * min(gap, 1)) * (other == label && !hasOwnLabel ? 1 : 0.85)
-            consider(evidence[other].keyStrength * relation, layout.lines[other].box)
+            consider(evidence[other].keyStrength * relation, layout.lines[other].box, layout.lines[other].text)
         }
         // Keys above: the line above the value's line, or the one above that. Only key phrases count
         // here: a line that is merely similar to the question is more often a value line itself.
         if let above = layout.lineAbove(position) {
             if evidence[above].key != nil {
-                consider(evidence[above].keyStrength * Relation.lineBelowKey, layout.lines[above].box)
+                consider(evidence[above].keyStrength * Relation.lineBelowKey, layout.lines[above].box, layout.lines[above].text)
             }
             if let second = layout.lineAbove(above), evidence[second].key != nil {
-                consider(evidence[second].keyStrength * Relation.twoLinesBelowKey, layout.lines[second].box)
+                consider(evidence[second].keyStrength * Relation.twoLinesBelowKey, layout.lines[second].box, layout.lines[second].text)
             }
         }
         return (best, labelExcluded)

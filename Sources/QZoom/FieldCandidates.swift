@@ -26,8 +26,11 @@ extension AnswerContext {
         for (position, line) in layout.lines.enumerated() {
             let strongInRow = ([position] + layout.rowMates(position)).map { tokens[$0].filter { $0.validity >= 0.9 }.count }
                 .reduce(0, +)
-            for token in tokens[position] where !query.reportsCurrency || token.currency != nil {
+            for token in tokens[position] {
                 let (link, labelExcluded) = keyLink(forValueAt: position, characters: token.range)
+                // "Invoice total (AUD)  21,170.84": the currency is printed in the key, not by the number.
+                let currency = token.currency ?? link.flatMap { AmountParser.currencyCode(in: $0.text) }
+                if query.reportsCurrency && currency == nil { continue }
                 let box = line.box(ofCharacters: token.range)
                 var features = CandidateFeatures()
                 let inTableRow = strongInRow - (token.validity >= 0.9 ? 1 : 0) > 0
@@ -41,9 +44,9 @@ extension AnswerContext {
                     + FieldWeights.position * features.position + FieldWeights.ocr * features.ocr
                     + FieldWeights.similarity * features.similarity
                     - (labelExcluded ? FieldWeights.excludedPenalty : 0)
-                let value = query.reportsCurrency ? token.currency ?? "" : token.printed
-                let normalized = query.reportsCurrency ? token.currency ?? "" : token.normalized
-                candidates.append(Candidate(value: value, normalized: normalized, currency: token.currency,
+                let value = query.reportsCurrency ? currency ?? "" : token.printed
+                let normalized = query.reportsCurrency ? currency ?? "" : token.normalized
+                candidates.append(Candidate(value: value, normalized: normalized, currency: currency,
                                             isAmbiguous: token.isAmbiguous, box: box, keyBox: link?.keyBox,
                                             lines: [line.index], features: features, score: score))
             }

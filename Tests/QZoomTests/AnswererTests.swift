@@ -191,6 +191,13 @@ import QZoomCore
             Self.line("Total € 1.234,00", x: 20, y: 630),
         ])
         #expect(Answerer().answer(query, on: page).value == "EUR")
+
+        // The currency printed in the total's label, with a bare number beside it.
+        let labelled = Self.page([
+            Self.line("Subtotal 19,246.22", x: 20, y: 600),
+            Self.line("Invoice total (AUD) 21,170.84", x: 20, y: 630),
+        ])
+        #expect(Answerer().answer(query, on: labelled).value == "AUD")
     }
 
     @Test func questionSimilarityCanStandInForAMissingKeyPhrase() {

@@ -39,6 +39,14 @@ import Testing
         #expect(!AmountParser.amounts(in: text).contains { $0.fractionDigits > 0 || $0.currency != nil }, "\(text)")
     }
 
+    @Test func aLabelNamesItsCurrencyAsAWordOfItsOwn() {
+        #expect(AmountParser.currencyCode(in: "Invoice total (AUD)") == "AUD")
+        #expect(AmountParser.currencyCode(in: "Amount due, US$") == "USD")
+        #expect(AmountParser.currencyCode(in: "Total RM") == "MYR")
+        #expect(AmountParser.currencyCode(in: "FORM TOTAL") == nil)   // not the tail of a word
+        #expect(AmountParser.currencyCode(in: "Grand total") == nil)
+    }
+
     @Test func aPhoneNumberDashIsNotAMinusSign() {
         #expect(AmountParser.amounts(in: "TEL 07-3507405").map(\.decimal) == ["07", "3507405"])
         #expect(AmountParser.amounts(in: "ROUNDING -0.01").map(\.decimal) == ["-0.01"])
