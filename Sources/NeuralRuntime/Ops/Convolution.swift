@@ -144,6 +144,8 @@ enum Im2Col {
                     if first > 0 { destination.update(repeating: 0, count: first) }
                     if sw == 1 {
                         (destination + first).update(from: line + first, count: last - first)
+                    } else if sw == 2 {
+                        Im2Col.gatherEven(line, into: destination, first: first, last: last, lineEnd: width - shift)
                     } else {
                         for ox in first..<last { destination[ox] = line[ox * sw] }
                     }
@@ -151,6 +153,20 @@ enum Im2Col {
                 }
                 destination += outW
             }
+        }
     }
-}
+
+    /// destination[ox] = line[2·ox] for ox in first..<last, eight at a time (both stems of the
+    /// recognizer are stride-2 convolutions). Vector loads stay below `lineEnd`, the end of the row.
+    @inline(__always)
+    static func gatherEven(_ line: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
+                           first: Int, last: Int, lineEnd: Int) {
+        var ox = first
+        while ox + 8 <= last && 2 * ox + 16 <= lineEnd {
+            let pair = UnsafeRawPointer(line + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(destination + ox).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
+            ox += 8
+        }
+        while ox < last { destination[ox] = line[2 * ox]; ox += 1 }
+    }
 }
