@@ -4,7 +4,7 @@ import Perception
 
 // Times NeuralRuntime on the tensors that scripts/bench/runtime_bench.py prepared, and measures the
 // OpenBLAS sgemm peak with the same workers. Prints one JSON object (read by the summary step).
-// Usage: runtime-bench DIR RUNS [--profile]   (--profile adds per-operator times on stderr)
+// Usage: runtime-bench DIR RUNS [--profile] [--threads N]   (--profile adds per-operator times on stderr)
 //        runtime-bench --operators             (node counts per operator after load-time rewrites)
 
 struct Manifest: Decodable {
@@ -70,7 +70,9 @@ func main() throws {
     let directory = URL(filePath: arguments[1])
     let profile = arguments.contains("--profile")
     let manifest = try JSONDecoder().decode(Manifest.self, from: Data(contentsOf: directory.appending(path: "manifest.json")))
-    BLAS.configureThreads(2)
+    // --threads N (default 2, as onnxruntime gets): 1 gives CPU times free of any waiting between workers.
+    let threads = arguments.firstIndex(of: "--threads").flatMap { arguments.indices.contains($0 + 1) ? Int(arguments[$0 + 1]) : nil } ?? 2
+    BLAS.configureThreads(threads)
     let detector = try PerceptionNetwork.textDetector.load(from: models)
     let recognizer = try PerceptionNetwork.textRecognizer.load(from: models)
     let detInput = try load(directory.appending(path: "det.f32"), shape: manifest.det)
