@@ -19,6 +19,10 @@ public final class Network: @unchecked Sendable {
     private var plans: [[[Int]]: ExecutionPlan] = [:]
     private var planOrder: [[[Int]]] = []
     private var arena = TensorStorage(count: 0)
+    /// The storage of each graph output of the last run, reused by the next run once the caller has let
+    /// go of it: the recognizer's probabilities are up to 40 MB, and fresh pages would cost a page fault
+    /// per 4 KiB on every run.
+    private var recycledOutputs: [TensorStorage?] = []
     private let lock = NSLock()
     private static let cachedPlans = 16
 
@@ -78,7 +82,10 @@ public final class Network: @unchecked Sendable {
         let base = arena.pointer
         var direct: [Int: Tensor] = [:]
         for (index, id) in graph.outputs.enumerated() {
-            if case .output = plan.locations[id], let value = plan.values[id] { direct[index] = Tensor(uninitialized: value.shape) }
+            if case .output = plan.locations[id], let value = plan.values[id] {
+                direct[index] = Tensor(shape: value.shape, strides: Tensor.contiguousStrides(value.shape),
+                                       storage: outputStorage(index, count: value.count), offset: 0)
+            }
         }
         let pointers: [UnsafeMutablePointer<Float>?] = plan.locations.map { location in
             switch location {
@@ -117,6 +124,18 @@ public final class Network: @unchecked Sendable {
             results[graph.valueNames[id]] = tensor
         }
         return results
+    }
+
+    /// Storage for graph output `index`: last run's when no tensor of the caller still uses it and it is
+    /// large enough, otherwise new (and kept for the next run). Callers hold `lock`.
+    private func outputStorage(_ index: Int, count: Int) -> TensorStorage {
+        if recycledOutputs.count <= index { recycledOutputs += [TensorStorage?](repeating: nil, count: index + 1 - recycledOutputs.count) }
+        if isKnownUniquelyReferenced(&recycledOutputs[index]), let storage = recycledOutputs[index], storage.count >= count {
+            return storage
+        }
+        let storage = TensorStorage(count: count, zeroed: false)
+        recycledOutputs[index] = storage
+        return storage
     }
 
     /// The plan for these input shapes, made on first use. Callers hold `lock` (or are in `init`).

@@ -1,4 +1,4 @@
-import Dispatch
+import Foundation
 import Synchronization
 
 /// Our own loops (convolution tiles, product column blocks, depthwise channels, pointwise chunks) split
@@ -8,7 +8,25 @@ import Synchronization
 /// single-threaded), so the two never compete for the cores.
 enum Parallel {
     /// Workers for all inference loops; set by `BLAS.configureThreads`.
-    nonisolated(unsafe) static var workers = 2
+    nonisolated(unsafe) static var workers = 2 {
+        didSet {
+            poolLock.lock()
+            defer { poolLock.unlock() }
+            pool?.stop()
+            pool = nil
+        }
+    }
+
+    /// The `workers - 1` helper threads, started on first use.
+    nonisolated(unsafe) private static var pool: WorkerPool?
+    private static let poolLock = NSLock()
+
+    private static func helpers() -> WorkerPool? {
+        poolLock.lock()
+        defer { poolLock.unlock() }
+        if pool == nil && workers > 1 { pool = WorkerPool(helpers: workers - 1) }
+        return pool
+    }
 
     /// Pieces per worker: enough to even out a straggler, few enough to keep pieces large.
     private static let piecesPerWorker = 4
@@ -26,17 +44,16 @@ enum Parallel {
         let even = (count + pieces - 1) / pieces
         let size = (even + alignment - 1) / alignment * alignment
         let next = Atomic<Int>(0)
-        withoutActuallyEscaping(body) { body in
-            // The ranges are disjoint, so the workers never write the same memory.
-            nonisolated(unsafe) let body = body
-            DispatchQueue.concurrentPerform(iterations: min(workers, pieces)) { worker in
-                while true {
-                    let piece = next.wrappingAdd(1, ordering: .relaxed).oldValue
-                    let start = piece * size
-                    if start >= count { return }
-                    body(worker, start..<min(count, start + size))
-                }
+        // The ranges are disjoint, so the workers never write the same memory.
+        let ran = helpers()?.run { worker in
+            while true {
+                let piece = next.wrappingAdd(1, ordering: .relaxed).oldValue
+                let start = piece * size
+                if start >= count { return }
+                body(worker, start..<min(count, start + size))
             }
-        }
+        } ?? false
+        // The pool is busy (a nested call, or another thread's network): this caller works alone.
+        if !ran { body(0, 0..<count) }
     }
 }

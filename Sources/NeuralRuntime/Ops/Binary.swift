@@ -35,10 +35,23 @@ struct BinaryOperator: Operator {
     func kernel(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Kernel {
         let layout = BroadcastLayout(output: outputs[0].shape, a: inputs[0].shape, b: inputs[1].shape)
         let function = function
+        let rows = layout.rowCount, length = layout.rowLength, sa = layout.rowStrideA, sb = layout.rowStrideB
+        // Split over the workers: a same-shape Add (the residual connections) is one long row, cut into
+        // pieces; otherwise whole rows.
         return { buffers in
             let a = buffers.input(0), b = buffers.input(1), out = buffers.outputs[0]
-            layout.forEachRow { o, ia, ib, n, sa, sb in
-                BinaryOperator.row(function, a + ia, sa, b + ib, sb, out + o, n)
+            if rows == 1 {
+                Parallel.chunks(length, minimumPerChunk: 1 << 15, alignment: 16) { range in
+                    let start = range.lowerBound
+                    BinaryOperator.row(function, a + start * sa, sa, b + start * sb, sb, out + start, range.count)
+                }
+            } else {
+                Parallel.chunks(rows, minimumPerChunk: max(1, (1 << 15) / max(length, 1))) { range in
+                    for row in range {
+                        let (ia, ib) = layout.offsets(ofRow: row)
+                        BinaryOperator.row(function, a + ia, sa, b + ib, sb, out + row * length, length)
+                    }
+                }
             }
         }
     }
@@ -102,6 +115,20 @@ struct BroadcastLayout: Sendable {
         outerShape = Array(dims.dropLast())
         outerStridesA = Array(sa.dropLast())
         outerStridesB = Array(sb.dropLast())
+    }
+
+    var rowCount: Int { outerShape.reduce(1, *) }
+
+    /// Where row `row` starts in the two inputs.
+    func offsets(ofRow row: Int) -> (a: Int, b: Int) {
+        var rest = row, a = 0, b = 0
+        for axis in outerShape.indices.reversed() {
+            let index = rest % outerShape[axis]
+            rest /= outerShape[axis]
+            a += index * outerStridesA[axis]
+            b += index * outerStridesB[axis]
+        }
+        return (a, b)
     }
 
     /// body(outputOffset, aOffset, bOffset, rowLength, aRowStride, bRowStride)

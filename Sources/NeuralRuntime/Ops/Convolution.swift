@@ -32,11 +32,20 @@ struct ConvolutionOperator: Operator {
         return geometry.kernel == (1, 1) && geometry.strides == (1, 1) && pads == (0, 0, 0, 0)
     }
 
-    /// Output rows per tile: the im2col tile (k × rows·outW floats) should stay in L2 (~512 KiB), so
-    /// that sgemm reads it while it is hot and the epilogue runs on an output tile still in cache.
-    private static func tileRows(k: Int, outW: Int, outH: Int) -> Int {
-        let columns = max(64, (128 * 1024) / max(k, 1))
-        return min(outH, max(1, columns / max(outW, 1)))
+    /// Output rows per tile. Tiles are large (up to ~2 MB of unfolded columns) because OpenBLAS packs
+    /// the weights again on every call, and small tiles spent much of their time packing (the
+    /// recognizer's stem convolution had one 80-pixel row per call). They are also cut so that they
+    /// share out evenly: each worker takes whole tiles, and with few tiles a ragged split idles one.
+    static func tileRows(k: Int, outW: Int, outH: Int, batch: Int, workers: Int) -> Int {
+        let columns = max(256, (512 * 1024) / max(k, 1))
+        let largest = min(outH, max(1, columns / max(outW, 1)))
+        // Rows the busiest worker gets, relative to an even share of all of them.
+        func imbalance(_ rows: Int) -> Double {
+            let tiles = batch * ((outH + rows - 1) / rows)
+            let tilesPerWorker = (tiles + workers - 1) / workers
+            return Double(tilesPerWorker * rows * workers) / Double(batch * outH)
+        }
+        return (1...largest).reversed().first { imbalance($0) <= 1.1 } ?? largest
     }
 
     func workspaceCount(_ inputs: [PlannedValue]) -> Int {
@@ -47,7 +56,8 @@ struct ConvolutionOperator: Operator {
         }
         if isPointwise(shape) { return 0 }
         let k = weightShape[1] * geometry.kernel.h * geometry.kernel.w
-        return Parallel.workers * k * ConvolutionOperator.tileRows(k: k, outW: outW, outH: outH) * outW
+        let rows = ConvolutionOperator.tileRows(k: k, outW: outW, outH: outH, batch: shape[0] * group, workers: Parallel.workers)
+        return Parallel.workers * k * rows * outW
     }
 
     func kernel(_ inputs: [PlannedValue], _ outputs: [PlannedValue]) -> Kernel {
@@ -74,7 +84,7 @@ struct ConvolutionOperator: Operator {
         let pointwise = isPointwise(input)
         // Tiles of output rows (or of pixels, for 1×1 convolutions) are the unit of parallel work: each
         // worker unfolds its tile, multiplies it, and applies bias and activation while it is in cache.
-        let rowsPerTile = ConvolutionOperator.tileRows(k: k, outW: outW, outH: outH)
+        let rowsPerTile = ConvolutionOperator.tileRows(k: k, outW: outW, outH: outH, batch: batch * group, workers: Parallel.workers)
         let tilesPerPlane = (outH + rowsPerTile - 1) / rowsPerTile
         let items = batch * group * tilesPerPlane
         let scratch = k * rowsPerTile * outW
@@ -144,6 +154,8 @@ enum Im2Col {
                     if first > 0 { destination.update(repeating: 0, count: first) }
                     if sw == 1 {
                         (destination + first).update(from: line + first, count: last - first)
+                    } else if sw == 2 {
+                        Im2Col.gatherEven(line, into: destination, first: first, last: last, lineEnd: width - shift)
                     } else {
                         for ox in first..<last { destination[ox] = line[ox * sw] }
                     }
@@ -151,6 +163,20 @@ enum Im2Col {
                 }
                 destination += outW
             }
+        }
     }
-}
+
+    /// destination[ox] = line[2·ox] for ox in first..<last, eight at a time (both stems of the
+    /// recognizer are stride-2 convolutions). Vector loads stay below `lineEnd`, the end of the row.
+    @inline(__always)
+    static func gatherEven(_ line: UnsafePointer<Float>, into destination: UnsafeMutablePointer<Float>,
+                           first: Int, last: Int, lineEnd: Int) {
+        var ox = first
+        while ox + 8 <= last && 2 * ox + 16 <= lineEnd {
+            let pair = UnsafeRawPointer(line + 2 * ox).loadUnaligned(as: SIMD16<Float>.self)
+            UnsafeMutableRawPointer(destination + ox).storeBytes(of: pair.evenHalf, as: SIMD8<Float>.self)
+            ox += 8
+        }
+        while ox < last { destination[ox] = line[2 * ox]; ox += 1 }
+    }
 }

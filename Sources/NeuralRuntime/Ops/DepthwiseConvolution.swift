@@ -51,6 +51,10 @@ struct DepthwiseConvolution {
                                activation: Activation?, output: UnsafeMutablePointer<Float>) {
         typealias V = SIMD8<Float>
         let (kh, kw) = geometry.kernel, (sh, sw) = geometry.strides, (dh, dw) = geometry.dilations
+        if (kh, kw, sh, sw, dh, dw) == (3, 3, 1, 1, 1, 1) {
+            convolvePlane3x3(padded, padW: padW, weights: weights, bias: bias, activation: activation, output: output)
+            return
+        }
         for oy in 0..<outH {
             let row = output + oy * outW
             let top = padded + oy * sh * padW
@@ -84,5 +88,44 @@ struct DepthwiseConvolution {
             }
             activation?.apply(row, row, count: outW)
         }
+    }
+
+    /// The recognizer's case (3×3, stride 1): the nine weights stay in registers for the whole plane and
+    /// the taps are unrolled, instead of being re-read and looped over for every eight outputs.
+    private func convolvePlane3x3(_ padded: UnsafePointer<Float>, padW: Int, weights w: UnsafePointer<Float>, bias: Float,
+                                  activation: Activation?, output: UnsafeMutablePointer<Float>) {
+        typealias V = SIMD8<Float>
+        let (w0, w1, w2) = (V(repeating: w[0]), V(repeating: w[1]), V(repeating: w[2]))
+        let (w3, w4, w5) = (V(repeating: w[3]), V(repeating: w[4]), V(repeating: w[5]))
+        let (w6, w7, w8) = (V(repeating: w[6]), V(repeating: w[7]), V(repeating: w[8]))
+        for oy in 0..<outH {
+            let row = output + oy * outW
+            let top = padded + oy * padW, middle = top + padW, bottom = middle + padW
+            var ox = 0
+            while ox < outW {
+                var acc = V(repeating: bias)
+                acc = acc.addingProduct(DepthwiseConvolution.load(top, ox), w0)
+                acc = acc.addingProduct(DepthwiseConvolution.load(top, ox + 1), w1)
+                acc = acc.addingProduct(DepthwiseConvolution.load(top, ox + 2), w2)
+                acc = acc.addingProduct(DepthwiseConvolution.load(middle, ox), w3)
+                acc = acc.addingProduct(DepthwiseConvolution.load(middle, ox + 1), w4)
+                acc = acc.addingProduct(DepthwiseConvolution.load(middle, ox + 2), w5)
+                acc = acc.addingProduct(DepthwiseConvolution.load(bottom, ox), w6)
+                acc = acc.addingProduct(DepthwiseConvolution.load(bottom, ox + 1), w7)
+                acc = acc.addingProduct(DepthwiseConvolution.load(bottom, ox + 2), w8)
+                if ox + 8 <= outW {
+                    UnsafeMutableRawPointer(row + ox).storeBytes(of: acc, as: V.self)
+                } else {
+                    for j in 0..<(outW - ox) { row[ox + j] = acc[j] }
+                }
+                ox += 8
+            }
+            activation?.apply(row, row, count: outW)
+        }
+    }
+
+    @inline(__always)
+    private static func load(_ line: UnsafePointer<Float>, _ x: Int) -> SIMD8<Float> {
+        UnsafeRawPointer(line + x).loadUnaligned(as: SIMD8<Float>.self)
     }
 }

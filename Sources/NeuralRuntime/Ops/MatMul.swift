@@ -35,8 +35,11 @@ struct MatMulOperator: Operator {
             let rows = batches * m
             if let bias {
                 // Rows start as the bias and the product accumulates onto them (beta = 1): no separate pass.
+                // Split over the workers: the recognizer's last product writes 18 710 columns per row.
                 bias.withUnsafeBufferPointer { b in
-                    for row in 0..<rows { (y + row * n).update(from: b.baseAddress!, count: n) }
+                    Parallel.chunks(rows, minimumPerChunk: max(1, (1 << 15) / max(n, 1))) { range in
+                        for row in range { (y + row * n).update(from: b.baseAddress!, count: n) }
+                    }
                 }
             }
             let beta: Float = bias == nil ? 0 : 1

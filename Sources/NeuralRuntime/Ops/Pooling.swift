@@ -31,14 +31,18 @@ struct PoolOperator: Operator {
                         // Windows wholly inside the image need no clipping: ox in [inner.lowerBound, inner.upperBound).
                         let firstInside = min(outW, (pads.l + geometry.strides.w - 1) / geometry.strides.w)
                         let lastInside = max(firstInside, min(outW, (width + pads.l - geometry.kernel.w) / geometry.strides.w + 1))
-                        let full = ys.count == geometry.kernel.h
-                        for ox in 0..<outW {
-                            if full && ox == firstInside && firstInside < lastInside {
-                                PoolOperator.interior(kind, source: source + ys.lowerBound * width, width: width,
-                                                      firstX: ox * geometry.strides.w - pads.l, geometry: geometry,
-                                                      count: lastInside - firstInside, into: row + ox)
-                            }
-                            if full && ox >= firstInside && ox < lastInside { continue }
+                        // The interior in one vector call, and only the clipped windows at either end one by one
+                        // (looping over every pixel to skip the interior cost more than the interior itself).
+                        let inside = ys.count == geometry.kernel.h && firstInside < lastInside ? firstInside..<lastInside : outW..<outW
+                        if !inside.isEmpty {
+                            PoolOperator.interior(kind, source: source + ys.lowerBound * width, width: width,
+                                                  firstX: inside.lowerBound * geometry.strides.w - pads.l, geometry: geometry,
+                                                  count: inside.count, into: row + inside.lowerBound)
+                        }
+                        var ox = 0
+                        while ox < outW {
+                            if ox == inside.lowerBound { ox = inside.upperBound; continue }
+                            defer { ox += 1 }
                             let x0 = ox * geometry.strides.w - pads.l
                             let xs = max(0, x0)..<min(width, x0 + geometry.kernel.w)
                             switch kind {
