@@ -153,8 +153,8 @@ public final class Engine {
 
     // MARK: - Reading the coarse pass
 
-    /// Reads the coarse lines in rounds of `readBatch`, the most relevant to a query that still wants
-    /// lines first (`queriesStillReading`), until none does (or every line is read). Relevance is
+    /// Reads the coarse lines in rounds of `readBatch`, the most relevant to a query that is not yet
+    /// answered with confidence first, until every query is (or every line is read). Relevance is
     /// the query's position hint, the answerer's layout rules (lines in the row of, or just below, a
     /// line that holds a query's key phrase or is close to its question come next) and, with a trained
     /// RoI head, its map over the cells a line covers, given what has been read so far.
@@ -173,10 +173,12 @@ public final class Engine {
         }
         if pass.readCount > 0 { try answerAll() }
         while !pass.unread.isEmpty {
-            let (open, relevance) = try queriesStillReading(pass, template: template, answers: answers, lines: lines,
-                                                            questions: questions, cells: cells, timings: &timings)
+            let open = template.queries.indices.filter { !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence }
             if open.isEmpty { break }
             let batch = configuration.earlyStop ? configuration.readBatch : pass.unread.count
+            let relevance = try timed(&timings, .roi) {
+                try open.map { try lineRelevance(pass, lines: lines, answer: answers[$0], question: questions[$0], cells: cells) }
+            }
             let next = ReadingPriority.order(pass, queries: open.map { template.queries[$0] },
                                              evidence: open.map { evidence(template.queries[$0], lines: lines, similarities: answers[$0].similarities, size: pass.info.size) },
                                              relevance: relevance)
@@ -184,26 +186,6 @@ public final class Engine {
             try answerAll()
         }
         return answers
-    }
-
-    /// The queries that want more lines, with the RoI head's relevance of every line to each (nil
-    /// entries without a head). With early stop, a query is done once its answer has `stopConfidence`,
-    /// or once it has an answer and the RoI head sees no unread line at its threshold (nothing left to
-    /// read is where a better answer would be).
-    func queriesStillReading(_ pass: CoarsePass, template: Template, answers: [Answered], lines: [TextLine],
-                             questions: [[Float]], cells: PageCellFeatures?,
-                             timings: inout StageTimings) throws -> (queries: [Int], relevance: [[Double]?]) {
-        let open = template.queries.indices.filter { !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence }
-        let relevance = try timed(&timings, .roi) {
-            try open.map { try lineRelevance(pass, lines: lines, answer: answers[$0], question: questions[$0], cells: cells) }
-        }
-        guard configuration.earlyStop else { return (open, relevance) }
-        let wanting = open.indices.filter { index in
-            guard let scores = relevance[index], !answers[open[index]].answer.candidates.isEmpty else { return true }
-            let threshold = roiThreshold(template.queries[open[index]])
-            return pass.unread.contains { scores[$0] >= threshold }
-        }
-        return (wanting.map { open[$0] }, wanting.map { relevance[$0] })
     }
 
     /// The RoI head's relevance of each detected line of `pass` to one query (the highest sigmoid of the
@@ -245,15 +227,10 @@ public final class Engine {
         var peak: Float
     }
 
-    /// τ_roi for `query`: its own, else the configuration's, else the trained head's (else the default).
-    func roiThreshold(_ query: Query) -> Double {
-        query.thresholds.roi ?? configuration.roiThreshold ?? (heads.roi?.proposal ?? RoIProposalConfiguration()).threshold
-    }
-
     func propose(query: Query, answer: QueryAnswer, similarities: [Double], lines: [TextLine], question: [Float],
                  cells: PageCellFeatures?, pass: CoarsePass) throws -> Proposal {
         var configuration = heads.roi?.proposal ?? RoIProposalConfiguration()
-        configuration.threshold = roiThreshold(query)
+        if let threshold = query.thresholds.roi ?? self.configuration.roiThreshold { configuration.threshold = threshold }
         guard let head = heads.roi, let cells else {
             let box = HeadRules.region(for: answer, query: query, pageSize: pass.info.size, coarseScale: pass.scale,
                                        proposal: configuration)
