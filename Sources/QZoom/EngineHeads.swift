@@ -58,7 +58,7 @@ enum HeadRules {
     }
 
     /// The gate rule: refine when the coarse answer is missing, unsure, or read from text too small for
-    /// the recognizer. The "probability" is 1 − confidence (1 when the text is too small).
+    /// the recognizer. The "probability" is 1 − confidence (1 when refined whatever the confidence).
     /// A `region` query ("read the text there") is always refined: it has no type to check the coarse
     /// reading against, and text too small for the coarse pass is often not detected there at all, so
     /// neither its confidence nor its height can tell that lines are missing. Telling that apart is
@@ -66,9 +66,9 @@ enum HeadRules {
     /// (A template's `gate` threshold is τ_gate of the trained gate; the rule has its own setting.)
     static func decide(_ answer: QueryAnswer, type: AnswerType, textHeight: Double,
                        configuration: EngineConfiguration) -> GateDecision {
-        let tooSmall = textHeight < configuration.minimumReadableHeight || type == .region
-        let probability = tooSmall ? 1 : Float(1 - answer.confidence)
-        let refine = answer.best == nil || tooSmall || answer.confidence < configuration.ruleGateConfidence
+        let always = textHeight < configuration.minimumReadableHeight || type == .region
+        let probability = always ? 1 : Float(1 - answer.confidence)
+        let refine = answer.best == nil || always || answer.confidence < configuration.ruleGateConfidence
         return GateDecision(probability: probability, refine: refine)
     }
 }
