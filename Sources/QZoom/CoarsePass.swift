@@ -15,6 +15,9 @@ public struct CoarsePass: Sendable {
     public let detected: DetectedLines
     /// Each detected line's bounding box, page coordinates, in detection order.
     public let boxes: [Rect]
+    /// The box around every detected line, read or not: where the page's text lies. Position hints are
+    /// scored against it, so that an answer does not move with how much of the page has been read.
+    public let textArea: Rect?
     /// The line read at each detected position: nil when not read yet or when it read as nothing.
     public private(set) var lines: [TextLine?]
     public private(set) var isRead: [Bool]
@@ -31,11 +34,14 @@ public struct CoarsePass: Sendable {
         detected = try ocr.detect(source, page: page, budget: .scale(renderScale), cropFromPagePixels: false)
         scale = detected.detectionImage.scaleX
         boxes = detected.boxes
+        let placed = boxes.filter { [$0.x, $0.y, $0.width, $0.height].allSatisfy(\.isFinite) }
+        textArea = placed.dropFirst().reduce(placed.first) { $0?.union($1) }
         lines = Array(repeating: nil, count: boxes.count)
         isRead = Array(repeating: false, count: boxes.count)
     }
 
     public var unread: [Int] { boxes.indices.filter { !isRead[$0] } }
+
     public var readCount: Int { isRead.lazy.filter { $0 }.count }
 
     /// The lines read so far, in reading order.

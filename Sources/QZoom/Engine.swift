@@ -95,7 +95,8 @@ public final class Engine {
                 timings[.fineRecognize] = fine.timings.classify + fine.timings.recognize
             }
             let fused = fine.fused(with: coarseLines)
-            let refined = try answer(query, lines: fused, size: pass.info.size, dateOrder: template.dateOrder, timings: &timings)
+            let refined = try answer(query, lines: fused, size: pass.info.size, textArea: pass.textArea,
+                                     dateOrder: template.dateOrder, timings: &timings)
             var result = Self.answer(refined, route: .zoom, timings: timings)
             result.gateProbability = decision.map { Double($0.probability) }
             result.roi = roi
@@ -136,11 +137,13 @@ public final class Engine {
         var similarities: [Double]
     }
 
-    func answer(_ query: Query, lines: [TextLine], size: Size, dateOrder: DateOrder,
+    /// `textArea`: where the page's text lies when not every line is read (`CoarsePass.textArea`).
+    func answer(_ query: Query, lines: [TextLine], size: Size, textArea: Rect? = nil, dateOrder: DateOrder,
                 timings: inout StageTimings) throws -> Answered {
         let similarities = try timed(&timings, .encode) { try similarity.similarities(of: query.question, to: lines.map(\.text)) }
+        let page = PageText(lines: lines, size: size, textArea: textArea)
         let answer = timed(&timings, .answer) {
-            Answerer(dateOrder: dateOrder).answer(query, on: PageText(lines: lines, size: size), similarities: similarities)
+            Answerer(dateOrder: dateOrder).answer(query, on: page, similarities: similarities)
         }
         return Answered(answer: answer, similarities: similarities)
     }
@@ -153,11 +156,13 @@ public final class Engine {
 
     // MARK: - Reading the coarse pass
 
-    /// Reads the coarse lines in rounds of `readBatch`, the most relevant to a query that is not yet
-    /// answered with confidence first, until every query is (or every line is read). Relevance is
-    /// the query's position hint, the answerer's layout rules (lines in the row of, or just below, a
-    /// line that holds a query's key phrase or is close to its question come next) and, with a trained
-    /// RoI head, its map over the cells a line covers, given what has been read so far.
+    /// Reads the coarse lines in rounds of `readBatch`, the most relevant to a query that is still
+    /// open first, until no query is open (or every line is read). A query closes when its answer has
+    /// `stopConfidence`, or when it has an answer, a position hint, and no unread line is relevant to it
+    /// any more (`ReadingPriority.isExhausted`: its region and the lines next to its keys are read).
+    /// Relevance is the query's position hint within the page's text area, the answerer's layout rules
+    /// (lines in the row of, or just below, a line that holds a query's key phrase or is close to its
+    /// question come next) and, with a trained RoI head, its map over the cells a line covers.
     func readRelevantLines(_ pass: inout CoarsePass, template: Template, questions: [[Float]], cells: PageCellFeatures?,
                            timings: inout StageTimings) throws -> [Answered] {
         var answers = template.queries.map { Answered(answer: QueryAnswer(query: $0.name, candidates: [], confidence: 0), similarities: []) }
@@ -166,22 +171,31 @@ public final class Engine {
             lines = pass.readLines
             answers = try template.queries.map { query in
                 var ignored = StageTimings()
-                let answered = try answer(query, lines: lines, size: pass.info.size, dateOrder: template.dateOrder, timings: &ignored)
+                let answered = try answer(query, lines: lines, size: pass.info.size, textArea: pass.textArea,
+                                          dateOrder: template.dateOrder, timings: &ignored)
                 timings.add(ignored)
                 return answered
             }
         }
         if pass.readCount > 0 { try answerAll() }
         while !pass.unread.isEmpty {
-            let open = template.queries.indices.filter { !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence }
-            if open.isEmpty { break }
-            let batch = configuration.earlyStop ? configuration.readBatch : pass.unread.count
+            var open = template.queries.indices.filter { !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence }
             let relevance = try timed(&timings, .roi) {
                 try open.map { try lineRelevance(pass, lines: lines, answer: answers[$0], question: questions[$0], cells: cells) }
             }
-            let next = ReadingPriority.order(pass, queries: open.map { template.queries[$0] },
-                                             evidence: open.map { evidence(template.queries[$0], lines: lines, similarities: answers[$0].similarities, size: pass.info.size) },
-                                             relevance: relevance)
+            let keys = open.map { evidence(template.queries[$0], lines: lines, similarities: answers[$0].similarities,
+                                           size: pass.info.size, textArea: pass.textArea) }
+            var scores = ReadingPriority.scores(pass, queries: open.map { template.queries[$0] }, evidence: keys, relevance: relevance)
+            if configuration.earlyStop {
+                let reading = open.indices.filter { slot in
+                    answers[open[slot]].answer.best == nil || !ReadingPriority.isExhausted(template.queries[open[slot]], scores: scores[slot])
+                }
+                open = reading.map { open[$0] }
+                scores = reading.map { scores[$0] }
+            }
+            if open.isEmpty { break }
+            let batch = configuration.earlyStop ? configuration.readBatch : pass.unread.count
+            let next = ReadingPriority.order(pass, scores: scores)
             try pass.read(Array(next.prefix(batch)), with: ocr)
             try answerAll()
         }
@@ -205,9 +219,9 @@ public final class Engine {
     }
 
     /// The read lines that key `query`: each line's box and key strength (phrase or question similarity).
-    func evidence(_ query: Query, lines: [TextLine], similarities: [Double], size: Size) -> [ScoredBox] {
+    func evidence(_ query: Query, lines: [TextLine], similarities: [Double], size: Size, textArea: Rect?) -> [ScoredBox] {
         guard !lines.isEmpty, similarities.count == lines.count else { return [] }
-        let layout = PageLayout(PageText(lines: lines, size: size))
+        let layout = PageLayout(PageText(lines: lines, size: size, textArea: textArea))
         let evidence = QueryPhrases(query).evidence(for: layout, cosines: similarities)
         return zip(layout.lines, evidence).compactMap { line, evidence in
             let strength = max(evidence.keyStrength, evidence.cues.map(\.score).max() ?? 0)

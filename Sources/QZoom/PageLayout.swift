@@ -4,10 +4,14 @@ import QZoomCore
 public struct PageText: Sendable {
     public var lines: [TextLine]
     public var size: Size
+    /// Where the page's text lies, lines not read yet included (the engine reads a page's lines in
+    /// rounds): position hints are scored against it. Nil: the box around `lines`.
+    public var textArea: Rect?
 
-    public init(lines: [TextLine], size: Size) {
+    public init(lines: [TextLine], size: Size, textArea: Rect? = nil) {
         self.lines = lines
         self.size = size
+        self.textArea = textArea
     }
 }
 
@@ -69,9 +73,9 @@ struct PageLayout {
         }
         let ordered = Self.readingOrder(prepared)
         lines = ordered
-        textArea = prepared.dropFirst().reduce(prepared.first?.box ?? Rect(origin: Point(x: 0, y: 0), size: page.size)) {
-            $0.union($1.box)
-        }
+        let known = page.textArea.map { [$0] } ?? []
+        let boxes = known + prepared.map(\.box)
+        textArea = boxes.dropFirst().reduce(boxes.first ?? Rect(origin: Point(x: 0, y: 0), size: page.size)) { $0.union($1) }
         let heights = prepared.map(\.height).sorted()
         medianHeight = heights.isEmpty ? 1 : max(heights[heights.count / 2], 1e-6)
         rows = ordered.indices.map { position in
