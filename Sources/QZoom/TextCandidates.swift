@@ -1,7 +1,8 @@
 import QZoomCore
 
 /// Candidates for text queries (a line or block of lines next to a key, or where the cues and the
-/// position hint point without one) and for region queries (every line inside the hint).
+/// position hint point without one; only text made mostly of letters, `TextCleaning.isWordy`) and
+/// for region queries (every line inside the hint).
 extension AnswerContext {
     enum TextWeights {
         static let key = 0.35
@@ -22,6 +23,7 @@ extension AnswerContext {
     func textCandidates() -> [Candidate] {
         var best: [[Int]: Candidate] = [:]
         func keep(_ candidate: Candidate) {
+            guard TextCleaning.isWordy(candidate.value) else { return }
             if candidate.score > best[candidate.lines]?.score ?? -.infinity { best[candidate.lines] = candidate }
         }
         // Keyed: the rest of the key's line, the line to its right, or the line below it, grown downwards.
@@ -167,7 +169,7 @@ extension AnswerContext {
         features.prominence = min(max((heightRatio - 0.8) / 1.2, 0), 1)
         features.ocr = zip(lines, ranges).map { $0.confidence(ofCharacters: $1) }.reduce(0, +) / count
         features.similarity = pieces.map { evidence[$0.position].similarity }.reduce(0, +) / count
-        features.validity = cleaned.filter(\.isLetter).count >= 2 ? 1 : 0.2
+        features.validity = TextCleaning.letterShare(cleaned)
         let score = TextWeights.key * features.key + TextWeights.cue * features.cue
             + TextWeights.position * features.position + TextWeights.prominence * features.prominence
             + TextWeights.similarity * features.similarity + TextWeights.ocr * features.ocr

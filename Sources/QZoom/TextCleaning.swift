@@ -15,6 +15,18 @@ enum TextCleaning {
         return value
     }
 
+    /// The share of letters among the letters and digits of `text` (0 without either).
+    static func letterShare(_ text: String) -> Double {
+        let letters = text.filter(\.isLetter).count, digits = text.filter(\.isNumber).count
+        return letters + digits > 0 ? Double(letters) / Double(letters + digits) : 0
+    }
+
+    /// Text that can be a name or an address: two letters or more, and at least as many letters as
+    /// digits. A number or an OCR misreading of a logo ("31812012", "t1o10.81") is not.
+    static func isWordy(_ text: String) -> Bool {
+        text.filter(\.isLetter).count >= 2 && letterShare(text) >= 0.5
+    }
+
     /// A line that is only a parenthesised reference of at most three words with a digit:
     /// "(81109-A)", "(JM0517726)", "(NO. 193573-M)".
     static func isParenthesisedIdentifier(_ text: String) -> Bool {

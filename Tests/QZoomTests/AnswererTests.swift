@@ -113,6 +113,33 @@ import QZoomCore
         #expect(answer.value == "ACME TRADING SDN BHD")
     }
 
+    @Test func aNumberOrAMisreadLogoAboveTheNameIsNotAName() {
+        let query = Query(name: "company", question: "Which company issued the receipt?", type: .text,
+                          exclude: ["tel"], hint: PositionHint(named: "top"), maxLines: 3)
+        let page = Self.page([
+            Self.line("31812012", x: 200, y: 20, height: 30),
+            Self.line("t1o10.81", x: 200, y: 60, height: 30),
+            Self.line("SYARIKAT PERNIAGAAN GIN KEE", x: 100, y: 110, height: 24),
+            Self.line("TEL: 03-1234 5678", x: 150, y: 140),
+        ])
+        #expect(Answerer().answer(query, on: page).value == "SYARIKAT PERNIAGAAN GIN KEE")
+        #expect(TextCleaning.isWordy("99 SPEED MART") && TextCleaning.isWordy("7-ELEVEN"))
+        #expect(!TextCleaning.isWordy("L10 10 81 E") && !TextCleaning.isWordy("318") && !TextCleaning.isWordy("A1"))
+    }
+
+    @Test func positionIsScoredOnTheWholeTextAreaWhenOnlyPartOfThePageIsRead() {
+        let query = Query(name: "note", question: "What does the footer say?", type: .text,
+                          hint: PositionHint(named: "bottom"), maxLines: 1)
+        // Two lines read of a page whose text runs from y = 0 to 900: both lie in its top half, so
+        // neither is at the bottom; over the read lines alone the lower one would be.
+        let lines = [Self.line("FIRST NOTE", x: 100, y: 100), Self.line("SECOND NOTE", x: 100, y: 300)]
+        let whole = PageText(lines: lines, size: Self.pageSize, textArea: Rect(x: 50, y: 0, width: 500, height: 900))
+        let alone = Self.page(lines)
+        let onWhole = Answerer().answer(query, on: whole), onRead = Answerer().answer(query, on: alone)
+        #expect(onRead.value == "SECOND NOTE")
+        #expect((onWhole.best?.features.position ?? 1) < (onRead.best?.features.position ?? 0))
+    }
+
     @Test func joinsANameWrappedOverTwoLinesOnlyWhereTheTextContinues() {
         let query = Query(name: "company", question: "Which company?", type: .text, cues: ["sdn bhd"],
                           hint: PositionHint(named: "top"), maxLines: 3)
