@@ -6,12 +6,15 @@ import Raster
 /// The one coarse look at a page that every query shares: the page rendered small, its text lines
 /// detected and cut out, and those of them read so far. Lines are read in rounds, most relevant first
 /// (`Engine.readRelevantLines`), because recognizing a line costs the same at any resolution: the
-/// savings of a small render stop at the detector unless fewer lines are read.
+/// savings of a small render stop at the detector unless fewer lines are read. For the same reason a
+/// scan's lines are cut from its own pixels by default (`pagePixels`): only the detector is coarse.
 public struct CoarsePass: Sendable {
     public let page: Int
     public let info: PageInfo
     /// Pixels per page unit of the detector's input.
     public let scale: Double
+    /// Pixels per page unit of the image the lines are cut from and read (`scale`, or a scan's own).
+    public let readScale: Double
     public let detected: DetectedLines
     /// Each detected line's bounding box, page coordinates, in detection order.
     public let boxes: [Rect]
@@ -25,20 +28,26 @@ public struct CoarsePass: Sendable {
     private var reading = OCRTimings()
 
     /// Renders and detects; reads nothing yet. The render has `longSide` pixels on its long side, or the
-    /// scan's own pixels when it has fewer (a coarse pass never enlarges).
-    init(ocr: OCRPipeline, source: PageSource, page: Int, longSide: Int) throws {
+    /// scan's own pixels when it has fewer (a coarse pass never enlarges). `pagePixels`: a scan's lines
+    /// are cut from its own pixels (a PDF's always from the coarse render); else from the coarse render.
+    init(ocr: OCRPipeline, source: PageSource, page: Int, longSide: Int, pagePixels: Bool) throws {
         self.page = page
         info = try source.info(page: page)
         var renderScale = Double(longSide) / max(info.size.width, info.size.height, 1e-9)
         if info.unit == .pixel { renderScale = min(renderScale, 1) }
-        detected = try ocr.detect(source, page: page, budget: .scale(renderScale), cropFromPagePixels: false)
+        detected = try ocr.detect(source, page: page, budget: .scale(renderScale), cropFromPagePixels: pagePixels)
         scale = detected.detectionImage.scaleX
+        readScale = detected.cropSource.scaleX
         boxes = detected.boxes
         let placed = boxes.filter { [$0.x, $0.y, $0.width, $0.height].allSatisfy(\.isFinite) }
         textArea = placed.dropFirst().reduce(placed.first) { $0?.union($1) }
         lines = Array(repeating: nil, count: boxes.count)
         isRead = Array(repeating: false, count: boxes.count)
     }
+
+    /// True when the lines were read from a scan's own pixels: a fine pass can detect them better but
+    /// not give the recognizer more detail.
+    public var readsPagePixels: Bool { info.unit == .pixel && readScale >= 0.999 }
 
     public var unread: [Int] { boxes.indices.filter { !isRead[$0] } }
 
@@ -60,7 +69,8 @@ public struct CoarsePass: Sendable {
     }
 
     /// The height in coarse pixels of the smallest line `best` was read from (small print beside larger
-    /// lines counts as small), else of the page's median line: what the gate reads as text height.
+    /// lines counts as small), else of the page's median line: what the gate reads as text height (how
+    /// well the detector saw it).
     func textHeight(of best: Candidate?, lines: [TextLine]) -> Double {
         let own = best.flatMap { b in b.lines.filter(lines.indices.contains).map { lines[$0].box.height }.min() }
         return (own ?? medianLineHeight() ?? 0) * scale

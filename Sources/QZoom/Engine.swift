@@ -29,7 +29,8 @@ public final class Engine {
 
     /// Renders and detects a page at the coarse budget, reading nothing yet.
     public func coarsePass(_ source: PageSource, page: Int) throws -> CoarsePass {
-        try CoarsePass(ocr: ocr, source: source, page: page, longSide: configuration.coarseLongSide)
+        try CoarsePass(ocr: ocr, source: source, page: page, longSide: configuration.coarseLongSide,
+                       pagePixels: configuration.coarsePagePixels)
     }
 
     /// Reads every line of a coarse pass (to choose a template by its keywords).
@@ -262,7 +263,8 @@ public final class Engine {
     func decide(query: Query, answer: QueryAnswer, lines: [TextLine], pass: CoarsePass, roiPeak: Float,
                 question: [Float]) throws -> GateDecision {
         let height = pass.textHeight(of: answer.best, lines: lines)
-        guard var gate = heads.gate else { return HeadRules.decide(answer, type: query.type, textHeight: height, configuration: configuration) }
+        guard var gate = heads.gate else { return HeadRules.decide(answer, type: query.type, textHeight: height,
+                                                                   readsPagePixels: pass.readsPagePixels, configuration: configuration) }
         if let threshold = query.thresholds.gate ?? configuration.gateThreshold { gate.threshold = threshold }
         let candidate = answer.best.map { best in
             GateState.Candidate(score: Float(best.score), margin: Float(answer.margin), ocrConfidence: Float(best.features.ocr))

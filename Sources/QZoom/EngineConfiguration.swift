@@ -19,6 +19,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var mode: EngineMode = .qzoom
     /// The coarse pass renders the whole page with this many pixels on its long side.
     public var coarseLongSide = 1024
+    /// The coarse pass cuts a scan's lines from the scan's own pixels, not from its small render:
+    /// a line costs the same to recognize at any resolution, so only the detector need be coarse.
+    /// (A PDF's coarse lines always come from the coarse render.)
+    public var coarsePagePixels = true
     /// The budget of `full` mode: rapidocr's, from the page's own pixels (a PDF as a 300-dpi scan).
     public var fullBudget: PixelBudget = .rapidOCR
     /// The fine pass renders its region so that the text lines the coarse pass saw there are this many
@@ -77,6 +81,10 @@ extension EngineConfiguration {
                 }
                 return x
             }
+            func flag() throws(EngineConfigurationError) -> Bool {
+                guard let flag = value.bool else { throw EngineConfigurationError(key: key, reason: "must be true or false") }
+                return flag
+            }
             switch key {
             case "mode":
                 guard let name = value.string, let mode = EngineMode(rawValue: name) else {
@@ -90,9 +98,8 @@ extension EngineConfiguration {
             case "max_fine_pixels": maximumFinePixels = try integer(100_000...100_000_000)
             case "read_batch": readBatch = try integer(1...256)
             case "stop_confidence": stopConfidence = try number(0...1)
-            case "early_stop":
-                guard let flag = value.bool else { throw EngineConfigurationError(key: key, reason: "must be true or false") }
-                earlyStop = flag
+            case "early_stop": earlyStop = try flag()
+            case "coarse_page_pixels": coarsePagePixels = try flag()
             case "rule_gate_confidence": ruleGateConfidence = try number(0...1)
             case "min_readable_height": minimumReadableHeight = try number(0...200)
             case "gate_threshold": gateThreshold = try number(0...1)

@@ -58,17 +58,20 @@ enum HeadRules {
     }
 
     /// The gate rule: refine when the coarse answer is missing, unsure, or read from text too small for
-    /// the recognizer. The "probability" is 1 − confidence (1 when refined whatever the confidence).
+    /// the coarse detector. The "probability" is 1 − confidence (1 when refined whatever the confidence).
+    /// An unsure answer is not refined when its lines were read from a scan's own pixels
+    /// (`readsPagePixels`): the fine pass would read the same pixels again.
     /// A `region` query ("read the text there") is always refined: it has no type to check the coarse
     /// reading against, and text too small for the coarse pass is often not detected there at all, so
     /// neither its confidence nor its height can tell that lines are missing. Telling that apart is
     /// what the trained gate learns.
     /// (A template's `gate` threshold is τ_gate of the trained gate; the rule has its own setting.)
-    static func decide(_ answer: QueryAnswer, type: AnswerType, textHeight: Double,
+    static func decide(_ answer: QueryAnswer, type: AnswerType, textHeight: Double, readsPagePixels: Bool,
                        configuration: EngineConfiguration) -> GateDecision {
         let always = textHeight < configuration.minimumReadableHeight || type == .region
         let probability = always ? 1 : Float(1 - answer.confidence)
-        let refine = answer.best == nil || always || answer.confidence < configuration.ruleGateConfidence
+        let unsure = answer.confidence < configuration.ruleGateConfidence && !readsPagePixels
+        let refine = answer.best == nil || always || unsure
         return GateDecision(probability: probability, refine: refine)
     }
 }

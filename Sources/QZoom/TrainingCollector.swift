@@ -34,7 +34,8 @@ extension Engine {
                                   reference: labels?[query.name].flatMap { $0.isEmpty ? nil : Self.normalized($0, query, template) })
         }
         for side in coarseBudgets {
-            var pass = try CoarsePass(ocr: ocr, source: source, page: page, longSide: side)
+            var pass = try CoarsePass(ocr: ocr, source: source, page: page, longSide: side,
+                                      pagePixels: configuration.coarsePagePixels)
             try pass.read(pass.unread, with: ocr)
             let lines = pass.readLines
             let page = try Self.cells(of: pass, extractor: extractor)

@@ -58,10 +58,12 @@ final class IngestUnitTests: XCTestCase {
             [engine]
             mode = "coarse"
             coarse_long_side = 800
+            coarse_page_pixels = false
             models = "models"
             """, file: "q.toml", relativeTo: folder)
         XCTAssertEqual(set.engine.mode, .coarse)
         XCTAssertEqual(set.engine.coarseLongSide, 800)
+        XCTAssertFalse(set.engine.coarsePagePixels)
         XCTAssertEqual(set.models?.path, "/etc/qzoom/models")
         XCTAssertEqual(set.root.path, "/etc/qzoom/drop")
         XCTAssertTrue(set.databaseIsConfigured)
@@ -83,6 +85,7 @@ final class IngestUnitTests: XCTestCase {
             ("[daemon", "q.toml: not valid TOML"),
             ("[engine]\nmode = \"fast\"", "q.toml: engine.mode: must be one of coarse, full, zoom, qzoom"),
             ("[engine]\nstop_confidence = 2", "q.toml: engine.stop_confidence: must be between 0.0 and 1.0 (got 2.0)"),
+            ("[engine]\ncoarse_page_pixels = 1", "q.toml: engine.coarse_page_pixels: must be true or false"),
             ("[engine]\nspeed = 1", "q.toml: engine.speed: unknown setting"),
             ("[engine]\nheads = 3", "q.toml: engine.heads: must be a path"),
         ]

@@ -1,5 +1,6 @@
 import Testing
 @testable import QZoom
+import QZoomCore
 
 /// The gate's feature vector and decision.
 struct GateTests {
@@ -44,5 +45,23 @@ struct GateTests {
         #expect(try gate.decide(state, question: question).refine == false)
         gate.threshold = Double(decision.probability) - 1e-3
         #expect(try gate.decide(state, question: question).refine == true)
+    }
+
+    @Test func theRuleRefinesAnUnsureAnswerOnlyWhereTheFinePassCanReadMoreDetail() {
+        let candidate = Candidate(value: "ACME", normalized: "ACME", currency: nil, isAmbiguous: false,
+                                  box: Rect(x: 0, y: 0, width: 40, height: 10), keyBox: nil, lines: [0],
+                                  features: CandidateFeatures(), score: 0.4)
+        let unsure = QueryAnswer(query: "company", candidates: [candidate], confidence: 0.3)
+        let sure = QueryAnswer(query: "company", candidates: [candidate], confidence: 0.9)
+        let configuration = EngineConfiguration()
+        func refines(_ answer: QueryAnswer, _ type: AnswerType = .text, height: Double = 20, page: Bool) -> Bool {
+            HeadRules.decide(answer, type: type, textHeight: height, readsPagePixels: page, configuration: configuration).refine
+        }
+        #expect(refines(unsure, page: false))
+        #expect(!refines(unsure, page: true), "the fine pass would read the same scan pixels again")
+        #expect(!refines(sure, page: false))
+        #expect(refines(sure, height: 8, page: true), "too small for the coarse detector")
+        #expect(refines(sure, .region, page: true))
+        #expect(refines(QueryAnswer(query: "company", candidates: [], confidence: 0), page: true))
     }
 }
