@@ -13,8 +13,6 @@ public struct CoarsePass: Sendable {
     public let info: PageInfo
     /// Pixels per page unit of the detector's input.
     public let scale: Double
-    /// Pixels per page unit of the image the lines are cut from and read (`scale`, or a scan's own).
-    public let readScale: Double
     public let detected: DetectedLines
     /// Each detected line's bounding box, page coordinates, in detection order.
     public let boxes: [Rect]
@@ -37,7 +35,6 @@ public struct CoarsePass: Sendable {
         if info.unit == .pixel { renderScale = min(renderScale, 1) }
         detected = try ocr.detect(source, page: page, budget: .scale(renderScale), cropFromPagePixels: pagePixels)
         scale = detected.detectionImage.scaleX
-        readScale = detected.cropSource.scaleX
         boxes = detected.boxes
         let placed = boxes.filter { [$0.x, $0.y, $0.width, $0.height].allSatisfy(\.isFinite) }
         textArea = placed.dropFirst().reduce(placed.first) { $0?.union($1) }
@@ -47,10 +44,9 @@ public struct CoarsePass: Sendable {
 
     /// True when the lines were read from a scan's own pixels: a fine pass can detect them better but
     /// not give the recognizer more detail.
-    public var readsPagePixels: Bool { info.unit == .pixel && readScale >= 0.999 }
+    public var readsPagePixels: Bool { info.unit == .pixel && detected.cropSource.scaleX >= 0.999 }
 
     public var unread: [Int] { boxes.indices.filter { !isRead[$0] } }
-
     public var readCount: Int { isRead.lazy.filter { $0 }.count }
 
     /// The lines read so far, in reading order.

@@ -24,7 +24,8 @@ enum TextCleaning {
     /// Text that can be a name or an address: two letters or more, and at least as many letters as
     /// digits. A number or an OCR misreading of a logo ("31812012", "t1o10.81") is not.
     static func isWordy(_ text: String) -> Bool {
-        text.filter(\.isLetter).count >= 2 && letterShare(text) >= 0.5
+        let letters = text.filter(\.isLetter).count
+        return letters >= 2 && letters >= text.filter(\.isNumber).count
     }
 
     /// A line that is only a parenthesised reference of at most three words with a digit:
