@@ -16,8 +16,12 @@ public final class Network: @unchecked Sendable {
     public let outputNames: [String]
 
     let graph: NetworkGraph
-    private var plans: [[[Int]]: ExecutionPlan] = [:]
-    private var planOrder: [[[Int]]] = []
+    private struct PlanKey: Hashable {
+        let shapes: [[Int]]
+        let features: [Int]
+    }
+    private var plans: [PlanKey: ExecutionPlan] = [:]
+    private var planOrder: [PlanKey] = []
     private var arena = TensorStorage(count: 0)
     /// The storage of each graph output of the last run, reused by the next run once the caller has let
     /// go of it: the recognizer's probabilities are up to 40 MB, and fresh pages would cost a page fault
@@ -38,7 +42,7 @@ public final class Network: @unchecked Sendable {
         self.graph = graph
         inputNames = graph.inputs.map { graph.valueNames[$0] }
         outputNames = graph.outputs.map { graph.valueNames[$0] }
-        if let probeShapes { _ = try plan(for: probeShapes) }
+        if let probeShapes { _ = try plan(for: PlanKey(shapes: probeShapes, features: [])) }
     }
 
     /// Runs the network on one tensor per declared input (in `inputNames` order) and returns the graph
@@ -77,8 +81,12 @@ public final class Network: @unchecked Sendable {
 
         lock.lock()
         defer { lock.unlock() }
-        let plan = try plan(for: packed.map(\.shape))
-        if arena.count < plan.arenaCount { arena = TensorStorage(count: plan.arenaCount) }
+        let plan = try plan(for: PlanKey(shapes: packed.map(\.shape), features: Set(requested).sorted()))
+        if arena.count < plan.arenaCount {
+            // Grown by half at least: the recognizer's batches get wider line by line, and each new arena
+            // is fresh memory to fault in. Nothing reads a buffer before writing it, so it is not zeroed.
+            arena = TensorStorage(count: max(plan.arenaCount, arena.count + arena.count / 2), zeroed: false)
+        }
         let base = arena.pointer
         var direct: [Int: Tensor] = [:]
         for (index, id) in graph.outputs.enumerated() {
@@ -138,12 +146,13 @@ public final class Network: @unchecked Sendable {
         return storage
     }
 
-    /// The plan for these input shapes, made on first use. Callers hold `lock` (or are in `init`).
-    private func plan(for shapes: [[Int]]) throws(RuntimeError) -> ExecutionPlan {
-        if let plan = plans[shapes] { return plan }
-        let plan = try ExecutionPlan(network: graph, inputShapes: shapes)
-        plans[shapes] = plan
-        planOrder.append(shapes)
+    /// The plan for these input shapes and features, made on first use. Callers hold `lock` (or are in
+    /// `init`).
+    private func plan(for key: PlanKey) throws(RuntimeError) -> ExecutionPlan {
+        if let plan = plans[key] { return plan }
+        let plan = try ExecutionPlan(network: graph, inputShapes: key.shapes, features: key.features)
+        plans[key] = plan
+        planOrder.append(key)
         if planOrder.count > Network.cachedPlans { plans[planOrder.removeFirst()] = nil }
         return plan
     }
@@ -152,7 +161,7 @@ public final class Network: @unchecked Sendable {
     public func multiplyAdds(inputShapes: [[Int]]) throws(RuntimeError) -> Int {
         lock.lock()
         defer { lock.unlock() }
-        return try plan(for: inputShapes).multiplyAdds
+        return try plan(for: PlanKey(shapes: inputShapes, features: [])).multiplyAdds
     }
 
     /// Operator types after load-time fusion, with how many nodes of each (for docs and tests).

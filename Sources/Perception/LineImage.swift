@@ -55,15 +55,13 @@ enum LineImage {
     }
 
     /// A batch [count, 3, height, width] of resized lines, each left-aligned and zero-padded on the right.
-    static func batch(_ lines: [PageImage], height: Int, width: Int) throws(RuntimeError) -> Tensor {
-        var values = [Float](repeating: 0, count: lines.count * 3 * height * width)
-        values.withUnsafeMutableBufferPointer { buffer in
+    static func batch(_ lines: [PageImage], height: Int, width: Int) -> Tensor {
+        Tensor(zeros: [lines.count, 3, height, width]) { buffer in
+            guard let base = buffer.baseAddress else { return }
             for (index, line) in lines.enumerated() {
-                writeNormalizedBGR(line, into: buffer.baseAddress! + index * 3 * height * width,
-                                   rowStride: width, planeStride: height * width)
+                writeNormalizedBGR(line, into: base + index * 3 * height * width, rowStride: width, planeStride: height * width)
             }
         }
-        return try Tensor(shape: [lines.count, 3, height, width], values: values)
     }
 
     /// `line` resized to `height` keeping its aspect (at most `maxWidth` wide); an empty crop becomes a

@@ -89,9 +89,10 @@ public final class OCRPipeline: Sendable {
 
     /// The first half of a pass: render `region` of `page` at `budget`, detect its text lines and cut
     /// them out, without reading them. `cropFromPagePixels` overrides the option (a coarse pass cuts
-    /// lines from its own render, so that it really is coarse).
+    /// lines from its own render, so that it really is coarse). `features`: the detector's neck maps
+    /// to keep in `DetectedLines.detection` (none by default).
     public func detect(_ source: PageSource, page: Int, region: Rect? = nil, budget: PixelBudget,
-                       cropFromPagePixels: Bool? = nil) throws -> DetectedLines {
+                       cropFromPagePixels: Bool? = nil, features: [TextDetector.FeatureName] = []) throws -> DetectedLines {
         let info = try source.info(page: page)
         let area: Rect
         if let region {
@@ -115,13 +116,14 @@ public final class OCRPipeline: Sendable {
             ? try source.render(page: page, region: area, scale: cropScale) : rendered
         let renderTime = milliseconds(since: start)
 
-        var found = try detect(rendered, cropSource: cropSource)
+        var found = try detect(rendered, cropSource: cropSource, features: features)
         found.timings.render = renderTime
         return found
     }
 
     /// Detects and cuts out the lines of an image that is already rendered (see `read(_:cropSource:)`).
-    public func detect(_ rendered: PageImage, cropSource: PageImage? = nil) throws -> DetectedLines {
+    public func detect(_ rendered: PageImage, cropSource: PageImage? = nil,
+                       features: [TextDetector.FeatureName] = []) throws -> DetectedLines {
         var timings = OCRTimings()
         var clock = DispatchTime.now()
         func lap(_ stage: WritableKeyPath<OCRTimings, Double>) {
@@ -130,7 +132,7 @@ public final class OCRPipeline: Sendable {
         }
 
         let image = Self.detectionInput(rendered)
-        let detection = try detector.detect(image)
+        let detection = try detector.detect(image, features: features)
         lap(\.detect)
 
         let boxes = detection.probability.withUnsafeBufferPointer {

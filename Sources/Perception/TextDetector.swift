@@ -35,12 +35,13 @@ public final class TextDetector: Sendable {
     /// Runs the detector on the whole image. The network needs sides that are multiples of 32, so the
     /// image is padded on the right and bottom by repeating its edge pixels (no artificial border for
     /// the network to find text on); the probability map is cropped back to the image's size.
-    public func detect(_ image: PageImage) throws(RuntimeError) -> TextDetection {
+    /// `features` are the neck maps to return as well; a map not asked for costs neither memory nor a
+    /// copy (whole-page OCR needs none, the Q-Zoom heads need the quarter-scale one).
+    public func detect(_ image: PageImage, features wanted: [FeatureName] = []) throws(RuntimeError) -> TextDetection {
         guard image.width > 0, image.height > 0 else { throw .badInput("empty image") }
         let paddedW = (image.width + 31) / 32 * 32, paddedH = (image.height + 31) / 32 * 32
-        var values = [Float](repeating: 0, count: 3 * paddedH * paddedW)
-        values.withUnsafeMutableBufferPointer { buffer in
-            let base = buffer.baseAddress!
+        let input = Tensor(zeros: [1, 3, paddedH, paddedW]) { buffer in
+            guard let base = buffer.baseAddress else { return }
             LineImage.writeNormalizedBGR(image, into: base, rowStride: paddedW, planeStride: paddedH * paddedW)
             for c in 0..<3 {
                 let plane = base + c * paddedH * paddedW
@@ -53,9 +54,7 @@ public final class TextDetector: Sendable {
                 }
             }
         }
-        let input = try Tensor(shape: [1, 3, paddedH, paddedW], values: values)
-        let names = FeatureName.allCases.map(\.onnxValue)
-        let outputs = try network.run([input], features: names)
+        let outputs = try network.run([input], features: wanted.map(\.onnxValue))
         guard let map = outputs[network.outputNames[0]], map.shape == [1, 1, paddedH, paddedW] else {
             throw .shapeMismatch(node: network.name, reason: "unexpected probability map shape")
         }
@@ -66,7 +65,7 @@ public final class TextDetector: Sendable {
             }
         }
         var features: [FeatureName: FeatureMap] = [:]
-        for name in FeatureName.allCases {
+        for name in wanted {
             guard let tensor = outputs[name.onnxValue], tensor.rank == 4 else { continue }
             features[name] = FeatureMap(channels: tensor.shape[1], height: tensor.shape[2], width: tensor.shape[3],
                                         stride: name.stride, values: tensor.scalars)

@@ -33,7 +33,7 @@ public final class TextRecognizer: Sendable {
             let widest = max(Double(TextRecognizer.minimumBatchWidth) / Double(height), members.map { aspect[$0] }.max() ?? 0)
             let batchWidth = Int(Double(height) * widest)
             let resized = members.map { LineImage.fitted(lines[$0], height: height, maxWidth: batchWidth) }
-            let input = try LineImage.batch(resized, height: height, width: batchWidth)
+            let input = LineImage.batch(resized, height: height, width: batchWidth)
             let output = try network.run([input])
             guard let probabilities = output[network.outputNames[0]], probabilities.rank == 3,
                   probabilities.shape[0] == members.count, probabilities.shape[2] == decoder.classCount else {

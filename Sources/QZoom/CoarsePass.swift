@@ -28,12 +28,14 @@ public struct CoarsePass: Sendable {
     /// Renders and detects; reads nothing yet. The render has `longSide` pixels on its long side, or the
     /// scan's own pixels when it has fewer (a coarse pass never enlarges). `pagePixels`: a scan's lines
     /// are cut from its own pixels (a PDF's always from the coarse render); else from the coarse render.
-    init(ocr: OCRPipeline, source: PageSource, page: Int, longSide: Int, pagePixels: Bool) throws {
+    /// `cellFeatures`: keep the detector's neck map, which the RoI head and its training read.
+    init(ocr: OCRPipeline, source: PageSource, page: Int, longSide: Int, pagePixels: Bool, cellFeatures: Bool) throws {
         self.page = page
         info = try source.info(page: page)
         var renderScale = Double(longSide) / max(info.size.width, info.size.height, 1e-9)
         if info.unit == .pixel { renderScale = min(renderScale, 1) }
-        detected = try ocr.detect(source, page: page, budget: .scale(renderScale), cropFromPagePixels: pagePixels)
+        detected = try ocr.detect(source, page: page, budget: .scale(renderScale), cropFromPagePixels: pagePixels,
+                                  features: cellFeatures ? [.neckQuarter] : [])
         scale = detected.detectionImage.scaleX
         boxes = detected.boxes
         let placed = boxes.filter { [$0.x, $0.y, $0.width, $0.height].allSatisfy(\.isFinite) }

@@ -30,7 +30,7 @@ public final class Engine {
     /// Renders and detects a page at the coarse budget, reading nothing yet.
     public func coarsePass(_ source: PageSource, page: Int) throws -> CoarsePass {
         try CoarsePass(ocr: ocr, source: source, page: page, longSide: configuration.coarseLongSide,
-                       pagePixels: configuration.coarsePagePixels)
+                       pagePixels: configuration.coarsePagePixels, cellFeatures: heads.roi != nil)
     }
 
     /// Reads every line of a coarse pass (to choose a template by its keywords).

@@ -35,7 +35,7 @@ extension Engine {
         }
         for side in coarseBudgets {
             var pass = try CoarsePass(ocr: ocr, source: source, page: page, longSide: side,
-                                      pagePixels: configuration.coarsePagePixels)
+                                      pagePixels: configuration.coarsePagePixels, cellFeatures: true)
             try pass.read(pass.unread, with: ocr)
             let lines = pass.readLines
             let page = try Self.cells(of: pass, extractor: extractor)

@@ -37,7 +37,7 @@ import Testing
         }
         model.outputs = [previous]
         let network = try model.network()
-        let plan = try ExecutionPlan(network: network.graph, inputShapes: [[1, 4, 32, 32]])
+        let plan = try ExecutionPlan(network: network.graph, inputShapes: [[1, 4, 32, 32]], features: [])
         let activation = 4 * 32 * 32
         #expect(plan.arenaCount <= 2 * activation, "arena of \(plan.arenaCount) floats for 10 values of \(activation)")
         #expect(try network.multiplyAdds(inputShapes: [[1, 4, 32, 32]]) == 10 * activation * 4)
@@ -49,6 +49,36 @@ import Testing
         }
         let y = try #require(try network.run([x])[previous])
         #expect(maxAbsDifference(y.scalars, expected) <= 1e-4)
+    }
+
+    @Test func aFeatureKeepsItsBufferOnlyWhenARunAsksForIt() throws {
+        // x → c0 → c1 → c2 → c3 with c0 loadable as a feature: kept, it must survive c1 and c2 being
+        // written; not kept, c2 takes its memory.
+        var noise = Noise(53)
+        var model = ONNXBuilder()
+        model.inputs = [("x", [1, 4, 16, 16])]
+        let weights = (0..<4).map { _ in noise.values(16) }
+        for i in 0..<4 {
+            model.weight("w\(i)", [4, 4, 1, 1], weights[i])
+            model.node("Conv", [i == 0 ? "x" : "c\(i - 1)", "w\(i)"], ["c\(i)"])
+        }
+        model.outputs = ["c3"]
+        let network = try model.network(features: ["c0"])
+        let c0 = try #require(network.graph.valueIDs["c0"])
+        let plain = try ExecutionPlan(network: network.graph, inputShapes: [[1, 4, 16, 16]], features: [])
+        let keeping = try ExecutionPlan(network: network.graph, inputShapes: [[1, 4, 16, 16]], features: [c0])
+        #expect(plain.arenaCount < keeping.arenaCount, "an unread feature is an ordinary intermediate")
+
+        let x = noise.tensor([1, 4, 16, 16])
+        let expected = Reference.conv(x.scalars, [1, 4, 16, 16], weights: weights[0], weightShape: [4, 4, 1, 1], bias: nil).values
+        let withFeature = try network.run([x], features: ["c0"])
+        #expect(maxAbsDifference(try #require(withFeature["c0"]).scalars, expected) <= 1e-5)
+        // A run that does not ask gives the same output and no feature; the next run that asks gets it.
+        let without = try network.run([x])
+        #expect(without["c0"] == nil)
+        #expect(maxAbsDifference(try #require(without["c3"]).scalars, try #require(withFeature["c3"]).scalars) == 0)
+        let again = try network.run([x], features: ["c0"])
+        #expect(maxAbsDifference(try #require(again["c0"]).scalars, expected) <= 1e-5)
     }
 
     @Test func allocatorMergesFreedNeighbours() {

@@ -24,20 +24,25 @@ import Testing
     @Test func detectorGivesTheReferenceMapAndNeckFeatures() throws {
         let fixture = reference.detector.image
         let detector = try TextDetector(modelsDirectory: PPOCRReference.modelDirectory)
-        let detection = try detector.detect(Self.image(fixture.rgb, width: fixture.width, height: fixture.height))
+        let image = Self.image(fixture.rgb, width: fixture.width, height: fixture.height)
+        let detection = try detector.detect(image, features: TextDetector.FeatureName.allCases)
         #expect(detection.width == fixture.width && detection.height == fixture.height)
         #expect(PPOCRNetworkParityTests.maxError(detection.probability, FixtureData.floats(fixture.probability)) <= PPOCRNetworkParityTests.bound)
         let quarter = try #require(detection.features[.neckQuarter])
         #expect(quarter.channels == 96 && quarter.width == fixture.width / 4 && quarter.height == fixture.height / 4)
         let coarse = try #require(detection.features[.neckThirtySecond])
         #expect(coarse.channels == 24 && coarse.width == fixture.width / 32 && coarse.height == fixture.height / 32)
+        // Not asked for, the maps are not returned, and the probabilities do not change.
+        let plain = try detector.detect(image)
+        #expect(plain.features.isEmpty)
+        #expect(plain.probability == detection.probability)
     }
 
     @Test func detectorPadsOddSizesAndCropsTheMapBack() throws {
         let fixture = reference.detector.image
         let detector = try TextDetector(modelsDirectory: PPOCRReference.modelDirectory)
         let page = Self.image(fixture.rgb, width: fixture.width, height: fixture.height)
-        let detection = try detector.detect(Self.crop(page, width: 150, height: 60))
+        let detection = try detector.detect(Self.crop(page, width: 150, height: 60), features: [.neckQuarter])
         #expect(detection.probability.count == 150 * 60)
         #expect(detection.features[.neckQuarter]?.width == 160 / 4)
         // The text stays where it was: high probability inside the first line, low in the margin.

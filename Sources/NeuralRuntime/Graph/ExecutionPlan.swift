@@ -1,6 +1,6 @@
 /// Everything about one run that depends only on the input shapes: each value's shape (and, for
 /// integer values, its contents), where each float value lives, and the kernels in order. Made once per
-/// distinct set of input shapes and cached by `Network`.
+/// distinct set of input shapes and requested features, and cached by `Network`.
 struct ExecutionPlan {
     /// `output` buffers are allocated per run and handed to the caller as they are, so graph outputs
     /// (the recognizer's is 18 710 floats per time step) are written once and never copied.
@@ -20,7 +20,10 @@ struct ExecutionPlan {
     var arenaCount = 0
     var multiplyAdds = 0
 
-    init(network: NetworkGraph, inputShapes: [[Int]]) throws(RuntimeError) {
+    /// `features`: the kept values (see `NetworkGraph.keptValues`) this run reads after it ends; their
+    /// buffers are never reused. The others are ordinary intermediates, so an unread feature map costs
+    /// no memory of its own.
+    init(network: NetworkGraph, inputShapes: [[Int]], features: [Int]) throws(RuntimeError) {
         values = [PlannedValue?](repeating: nil, count: network.valueNames.count)
         locations = [Location](repeating: .none, count: network.valueNames.count)
         for (id, constant) in network.constants {
@@ -63,7 +66,7 @@ struct ExecutionPlan {
         for (stepIndex, step) in pending.enumerated() {
             for id in network.nodes[step.node].inputs { lastUse[root[id]] = max(lastUse[root[id]], stepIndex) }
         }
-        for id in network.keptValues { lastUse[root[id]] = never }
+        for id in network.outputs + features { lastUse[root[id]] = never }
 
         // 3. Arena offsets: buffers whose lifetimes do not overlap share memory.
         var arena = ArenaAllocator()
