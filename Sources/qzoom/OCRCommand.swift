@@ -19,14 +19,17 @@ struct OCRCommand: ParsableCommand {
         Without --long-side or --dpi the budget is rapidocr's: from the page's own pixels (a PDF counts \
         as a 300-dpi scan), the long side at most 2000 px, then the short side at least 736 px.
 
-        The networks are loaded once and read every page. --timeout covers the whole file: raise it for \
-        long documents or slow machines.
+        The networks are loaded once and read every page of every file. With --json each file is one \
+        JSON object on its own line (JSON Lines). A file that cannot be read gets its one-line error on \
+        stderr and the others are still read; the exit status is that of the last failure. --timeout \
+        is per file (the run gives up after --timeout × the number of files): raise it for long \
+        documents or slow machines.
 
         \(ExitStatus.helpTable)
         """)
 
-    @Argument(help: "The PDF, TIFF, PNG or JPEG file.")
-    var file: String
+    @Argument(help: "The PDF, TIFF, PNG or JPEG files.")
+    var files: [String]
 
     @Option(help: ArgumentHelp("Read only this page, numbered from 1 (default: every page).", valueName: "n"))
     var page: Int?
@@ -56,6 +59,7 @@ struct OCRCommand: ParsableCommand {
     @OptionGroup var limits: LimitOptions
 
     func validate() throws {
+        if files.isEmpty { throw ValidationError("Give at least one file.") }
         if longSide != nil && dpi != nil { throw ValidationError("Give --long-side or --dpi, not both.") }
         if let longSide, longSide < 32 || longSide > 20_000 { throw ValidationError("--long-side must be 32…20000 pixels.") }
         if let dpi, !(dpi >= 10 && dpi <= 2400) { throw ValidationError("--dpi must be 10…2400.") }
@@ -70,7 +74,7 @@ struct OCRCommand: ParsableCommand {
     }
 
     func run() throws {
-        limits.startClock(for: file)
+        limits.startClock(for: files.count == 1 ? files[0] : "\(files.count) files", seconds: limits.timeout * Double(files.count))
         BLAS.configureThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let directory = InstallLocation.models(models)
         let pipeline: OCRPipeline
@@ -80,19 +84,32 @@ struct OCRCommand: ParsableCommand {
             FileHandle.standardError.write(Data("qzoom: cannot load the OCR models from \(directory.path): \(error)\n".utf8))
             throw ExitCode(ExitStatus.failure.rawValue)
         }
-        try reportingFailures(file: file) {
-            let source = try openDocument(at: URL(fileURLWithPath: file), limits: limits.limits)
-            guard source.pageCount > 0 else { throw InputError.noPages }
-            let pages = try page.map { number in
-                guard number <= source.pageCount else { throw InputError.pageOutOfRange(page: number, count: source.pageCount) }
-                return [number]
-            } ?? Array(1...source.pageCount)
-            var report = OCRReport(file: file, pages: [])
-            for number in pages {
-                let info = try source.info(page: number)
-                report.pages.append(.init(page: number, info: info, result: try pipeline.read(source, page: number, budget: budget)))
+        var failure: ExitCode?
+        for file in files {
+            do {
+                try reportingFailures(file: file) {
+                    let report = try read(file, with: pipeline)
+                    print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
+                }
+            } catch let code as ExitCode {
+                failure = code
             }
-            print(json ? report.json() : report.text(), terminator: json ? "\n" : "")
         }
+        if let failure { throw failure }
+    }
+
+    private func read(_ file: String, with pipeline: OCRPipeline) throws -> OCRReport {
+        let source = try openDocument(at: URL(fileURLWithPath: file), limits: limits.limits)
+        guard source.pageCount > 0 else { throw InputError.noPages }
+        let pages = try page.map { number in
+            guard number <= source.pageCount else { throw InputError.pageOutOfRange(page: number, count: source.pageCount) }
+            return [number]
+        } ?? Array(1...source.pageCount)
+        var report = OCRReport(file: file, pages: [])
+        for number in pages {
+            let info = try source.info(page: number)
+            report.pages.append(.init(page: number, info: info, result: try pipeline.read(source, page: number, budget: budget)))
+        }
+        return report
     }
 }

@@ -61,4 +61,16 @@ import Testing
         #expect(noModels.status == 1)
         #expect(noModels.stderr.contains("cannot load the OCR models"))
     }
+
+    @Test func severalFilesGiveOneJSONLineEachAndABadOneDoesNotStopTheOthers() throws {
+        let page = try page().path, missing = scratch.appendingPathComponent("nope.png").path
+        let run = try qzoom(["ocr", page, missing, page, "--json", "--long-side", "320", "--threads", "1"])
+        #expect(run.status == 10, "the missing file's status")
+        #expect(run.stderr.split(separator: "\n").count == 1 && run.stderr.contains("nope.png"))
+        let objects = run.stdout.split(separator: "\n").compactMap {
+            try? JSONSerialization.jsonObject(with: Data($0.utf8)) as? [String: Any]
+        }
+        #expect(objects.count == 2)
+        #expect(objects.allSatisfy { $0["file"] as? String == page && ($0["pages"] as? [Any])?.count == 1 })
+    }
 }
