@@ -102,6 +102,7 @@ public enum DateParser {
             pieces.append(next)
             position = next.end
         }
+        if pieces.count == 3, let year = yearBeforeRunOnTime(pieces[2], characters) { pieces[2] = year }
         // The date must not run on into a word ("12/03/2018X").
         if pieces.count == 3, let end = pieces.last?.end, !(end < characters.count && characters[end].isLetter),
            let parsed = parse(pieces, separators, order: order) {
@@ -112,6 +113,19 @@ public enum DateParser {
             return make(parsed, characters, start, first.end)
         }
         return nil
+    }
+
+    /// OCR often drops the space between a date and the time printed after it: "03/02/201815:28". A
+    /// 5- or 6-digit last piece followed by ":MM" is a 4-digit year run on into an hour (0–23); the
+    /// year alone is returned.
+    private static func yearBeforeRunOnTime(_ piece: Piece, _ characters: [Character]) -> Piece? {
+        let digits = Array(piece.text)
+        guard piece.isNumber, (5...6).contains(digits.count), piece.end + 2 < characters.count,
+              characters[piece.end] == ":",
+              characters[piece.end + 1].isASCII, characters[piece.end + 1].isNumber,
+              characters[piece.end + 2].isASCII, characters[piece.end + 2].isNumber,
+              let hour = Int(String(digits[4...])), hour <= 23 else { return nil }
+        return Piece(text: String(digits[..<4]), end: piece.end - (digits.count - 4), isNumber: true)
     }
 
     private struct Parsed {

@@ -78,14 +78,22 @@ import Testing
         ("20180304", "2018-03-04"),
         ("25032018", "2018-03-25"),
         ("29/02/2016", "2016-02-29"),
+        ("03/02/201815:28", "2018-02-03"),      // OCR dropped the space before the time
+        ("29/12/20179:05", "2017-12-29"),
     ])
     func readsPrintedDates(text: String, iso: String) {
         #expect(DateParser.dates(in: text).first?.iso == iso, "\(text)")
     }
 
-    @Test(arguments: ["31/02/2018", "12 31 00", "07-3507405", "1/2", "29/02/2017", "2018-13-01", "TOTAL 12.00"])
+    @Test(arguments: ["31/02/2018", "12 31 00", "07-3507405", "1/2", "29/02/2017", "2018-13-01", "TOTAL 12.00",
+                      "03/02/201835:28", "03/02/201815"])
     func findsNoDateInNonDates(text: String) {
         #expect(DateParser.dates(in: text).isEmpty, "\(text)")
+    }
+
+    @Test func aRunOnTimeIsNotPartOfTheDate() throws {
+        let date = try #require(DateParser.dates(in: "Date 03/02/201815:28").first)
+        #expect(date.printed == "03/02/2018" && date.range == 5..<15)
     }
 
     @Test func marksDayMonthAmbiguityAndFollowsTheConfiguredOrder() throws {
