@@ -110,11 +110,12 @@ def run_qzoom(binary, files, threads, warm_up=None):
     """One process for all of `files`, reading `warm_up` first (not scored), or one per file if None."""
     command = [str(binary), "ocr", "--json", "--threads", str(threads), "--timeout", "0"]
     batches = [[warm_up, *files]] if warm_up else [[f] for f in files]
+    skip = 1 if warm_up else 0  # the warm-up's report is not scored
     results = {}
     for batch in batches:
         out = subprocess.run(command + [str(f) for f in batch], check=True, capture_output=True, text=True).stdout
         reports = [json.loads(line) for line in out.splitlines() if line.strip()]
-        for f, report in zip(batch[1:] if warm_up else batch, reports[1:] if warm_up else reports):
+        for f, report in zip(batch[skip:], reports[skip:]):
             page = report["pages"][0]
             results[f.name] = {
                 "lines": [([tuple(p) for p in l["quad"]], l["text"]) for l in page["lines"]],

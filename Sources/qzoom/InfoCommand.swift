@@ -24,7 +24,7 @@ struct InfoCommand: ParsableCommand {
     @OptionGroup var limits: LimitOptions
 
     func run() throws {
-        limits.startClock(for: file)
+        limits.startClock(for: [file])
         try reportingFailures(file: file) {
             let url = URL(fileURLWithPath: file)
             let type = try DocumentType.detect(at: url)

@@ -22,19 +22,20 @@ struct LimitOptions: ParsableArguments {
         guard timeout.isFinite, timeout >= 0 else { throw ValidationError("--timeout must be 0 or more seconds") }
     }
 
-    /// Starts the clock for `file`.
+    /// Starts the clock for `files`: --timeout for each of them.
     ///
     /// A few PDFs keep poppler busy for minutes or for ever (decompression bombs; function-based
     /// shadings, which its cairo backend draws very slowly), and a poppler call cannot be
     /// interrupted. So when the time is up the process prints one line and exits at once
     /// (`_exit`: the stuck thread holds poppler's locks, so no clean-up may run), and the operating
     /// system reclaims the work.
-    func startClock(for file: String, seconds: Double? = nil) {
+    func startClock(for files: [String]) {
         guard timeout > 0 else { return }
-        let seconds = seconds ?? timeout
+        let seconds = timeout * Double(files.count)
+        let name = files.count == 1 ? files[0] : "\(files.count) files"
         Thread.detachNewThread {
             Thread.sleep(forTimeInterval: seconds)
-            let line = "qzoom: \(file): gave up after \(seconds) s (see --timeout)\n"
+            let line = "qzoom: \(name): gave up after \(seconds) s (see --timeout)\n"
             _ = line.withCString { write(2, $0, strlen($0)) }
             _exit(ExitStatus.timedOut.rawValue)
         }

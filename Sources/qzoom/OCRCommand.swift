@@ -74,7 +74,7 @@ struct OCRCommand: ParsableCommand {
     }
 
     func run() throws {
-        limits.startClock(for: files.count == 1 ? files[0] : "\(files.count) files", seconds: limits.timeout * Double(files.count))
+        limits.startClock(for: files)
         BLAS.configureThreads(threads ?? ProcessInfo.processInfo.activeProcessorCount)
         let directory = InstallLocation.models(models)
         let pipeline: OCRPipeline

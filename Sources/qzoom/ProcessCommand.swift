@@ -53,7 +53,7 @@ struct ProcessCommand: ParsableCommand {
     }
 
     func run() throws {
-        limits.startClock(for: files.count == 1 ? files[0] : "\(files.count) files", seconds: limits.timeout * Double(files.count))
+        limits.startClock(for: files)
         let processor: EngineProcessor
         do {
             processor = try engine.makeProcessor(limits: limits.limits, mode: mode)

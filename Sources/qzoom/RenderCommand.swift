@@ -51,7 +51,7 @@ struct RenderCommand: ParsableCommand {
     }
 
     func run() throws {
-        limits.startClock(for: file)
+        limits.startClock(for: [file])
         try reportingFailures(file: file) {
             let document = try openDocument(at: URL(fileURLWithPath: file), limits: limits.limits)
             let info = try document.info(page: page)
