@@ -38,7 +38,7 @@ public struct CoarsePass: Sendable {
                                   features: cellFeatures ? [.neckQuarter] : [])
         scale = detected.detectionImage.scaleX
         boxes = detected.boxes
-        let placed = boxes.filter { [$0.x, $0.y, $0.width, $0.height].allSatisfy(\.isFinite) }
+        let placed = boxes.filter(\.isFinite)
         textArea = placed.dropFirst().reduce(placed.first) { $0?.union($1) }
         lines = Array(repeating: nil, count: boxes.count)
         isRead = Array(repeating: false, count: boxes.count)

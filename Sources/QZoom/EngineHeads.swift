@@ -2,30 +2,38 @@ import Foundation
 import Perception
 import QZoomCore
 
-/// The two Q-Zoom heads the engine runs, when trained ones are installed (`heads/roi.safetensors`,
-/// `heads/gate.safetensors`, written by `qzoom train`). Without them the engine falls back to rules
-/// that use the same inputs, and says so in its heads version ("rules").
+/// The Q-Zoom heads the engine runs, when trained ones are installed (`heads/roi.safetensors`,
+/// `heads/gate.safetensors`, `heads/reading.safetensors`, written by `qzoom train`). Without them the
+/// engine falls back to rules that use the same inputs, and says so in its heads version ("rules").
 public struct EngineHeads: Sendable {
     public var roi: RoIHead?
     public var gate: GateHead?
+    public var reading: ReadingHead?
     public var roiManifest: HeadManifest?
     public var gateManifest: HeadManifest?
+    public var readingManifest: HeadManifest?
 
     public static let roiFile = "roi.safetensors"
     public static let gateFile = "gate.safetensors"
+    public static let readingFile = "reading.safetensors"
 
-    public init(roi: (head: RoIHead, manifest: HeadManifest)? = nil, gate: (head: GateHead, manifest: HeadManifest)? = nil) {
+    public init(roi: (head: RoIHead, manifest: HeadManifest)? = nil, gate: (head: GateHead, manifest: HeadManifest)? = nil,
+                reading: (head: ReadingHead, manifest: HeadManifest)? = nil) {
         self.roi = roi?.head; roiManifest = roi?.manifest
         self.gate = gate?.head; gateManifest = gate?.manifest
+        self.reading = reading?.head; readingManifest = reading?.manifest
     }
 
     /// The heads in `directory`; a head whose file is missing is left out, a head that is there but
     /// broken is an error (a damaged install must not quietly fall back to rules).
     public static func load(directory: URL) throws(HeadError) -> EngineHeads {
-        let roiURL = directory.appending(path: roiFile), gateURL = directory.appending(path: gateFile)
-        let manager = FileManager.default
-        return EngineHeads(roi: manager.fileExists(atPath: roiURL.path) ? try RoIHead.load(from: roiURL) : nil,
-                           gate: manager.fileExists(atPath: gateURL.path) ? try GateHead.load(from: gateURL) : nil)
+        func url(_ file: String) -> URL? {
+            let url = directory.appending(path: file)
+            return FileManager.default.fileExists(atPath: url.path) ? url : nil
+        }
+        return EngineHeads(roi: try url(roiFile).map { url throws(HeadError) in try RoIHead.load(from: url) },
+                           gate: try url(gateFile).map { url throws(HeadError) in try GateHead.load(from: url) },
+                           reading: try url(readingFile).map { url throws(HeadError) in try ReadingHead.load(from: url) })
     }
 
     /// Stored with every answer: the weights' checksums, or "rules" for a head that is not installed.
@@ -33,7 +41,7 @@ public struct EngineHeads: Sendable {
         func part(_ kind: String, _ manifest: HeadManifest?) -> String {
             "\(kind):" + (manifest.map { String($0.weightsChecksum.prefix(12)) } ?? "rules")
         }
-        return part("roi", roiManifest) + "," + part("gate", gateManifest)
+        return [part("roi", roiManifest), part("gate", gateManifest), part("reading", readingManifest)].joined(separator: ",")
     }
 }
 

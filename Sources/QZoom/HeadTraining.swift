@@ -162,12 +162,12 @@ public enum GateTraining {
     }
 }
 
-private func checkQuestion(_ question: [Float]) throws(HeadError) {
+func checkQuestion(_ question: [Float]) throws(HeadError) {
     let expected = ConditionedMLP.Shape.miniLMDimensions
     guard question.count == expected else { throw .inputShape(what: "question embedding", expected: expected, found: question.count) }
 }
 
-private func fit(features: Int, training: TrainingRows, validation: TrainingRows,
+func fit(features: Int, training: TrainingRows, validation: TrainingRows,
                  options: HeadTrainingOptions) throws(HeadError) -> (ConditionedMLP, TrainingHistory) {
     let positives = training.targets.filter { $0 > 0.5 }.count
     guard positives > 0, positives < training.targets.count else {
@@ -181,7 +181,7 @@ private func fit(features: Int, training: TrainingRows, validation: TrainingRows
 }
 
 /// Collects labelled rows, deduplicating question embeddings.
-private struct RowBuilder {
+struct RowBuilder {
     let width: Int
     var features: [Float] = [], index: [Int] = [], targets: [Float] = []
     var questions = QuestionTable()

@@ -11,11 +11,13 @@ public struct HeadManifest: Codable, Equatable, Sendable {
     public var featureLayoutVersion: Int
     public var cellFeatures: CellFeatureLayout?
     public var gateFeatures: GateFeatureLayout?
+    public var lineFeatures: LineFeatureLayout?
     public var network: ConditionedMLP.Shape
     public var budgets: [Double]
-    /// Thresholds: τ_roi and the rest of the box rule (RoI head), τ_gate (gate).
+    /// Thresholds: τ_roi and the rest of the box rule (RoI head), τ_gate (gate), τ_read (reading head).
     public var roiProposal: RoIProposalConfiguration?
     public var gateThreshold: Double?
+    public var readingThreshold: Double?
     public var trainingSetHash: String
     public var seed: UInt64
     public var training: TrainingConfiguration
@@ -29,12 +31,13 @@ public struct HeadManifest: Codable, Equatable, Sendable {
     public var weightsChecksum: String
 
     init(kind: String, featureLayoutVersion: Int, cellFeatures: CellFeatureLayout? = nil, gateFeatures: GateFeatureLayout? = nil,
-         network: ConditionedMLP.Shape, budgets: [Double], roiProposal: RoIProposalConfiguration? = nil,
-         gateThreshold: Double? = nil, options: HeadTrainingOptions, history: TrainingHistory,
-         labels: [String: Int], validation: [String: Double]) {
+         lineFeatures: LineFeatureLayout? = nil, network: ConditionedMLP.Shape, budgets: [Double],
+         roiProposal: RoIProposalConfiguration? = nil, gateThreshold: Double? = nil, readingThreshold: Double? = nil,
+         options: HeadTrainingOptions, history: TrainingHistory, labels: [String: Int], validation: [String: Double]) {
         self.kind = kind; formatVersion = Self.currentFormatVersion; self.featureLayoutVersion = featureLayoutVersion
-        self.cellFeatures = cellFeatures; self.gateFeatures = gateFeatures; self.network = network
-        self.budgets = budgets; self.roiProposal = roiProposal; self.gateThreshold = gateThreshold
+        self.cellFeatures = cellFeatures; self.gateFeatures = gateFeatures; self.lineFeatures = lineFeatures
+        self.network = network; self.budgets = budgets; self.roiProposal = roiProposal
+        self.gateThreshold = gateThreshold; self.readingThreshold = readingThreshold
         trainingSetHash = options.trainingSetHash; seed = options.training.seed; training = options.training
         self.history = history; self.labels = labels; self.validation = validation
         date = ISO8601DateFormatter().string(from: options.date)
@@ -91,7 +94,26 @@ extension GateHead {
     }
 }
 
-/// Safetensors plus manifest, shared by both heads.
+extension ReadingHead {
+    @discardableResult
+    public func save(to weights: URL, manifest: HeadManifest) throws(HeadError) -> HeadManifest {
+        try HeadFile.write(HeadFile.tensors(of: network), kind: Self.kind, manifest: manifest, to: weights)
+    }
+
+    public static func load(from weights: URL) throws(HeadError) -> (head: ReadingHead, manifest: HeadManifest) {
+        let (file, manifest) = try HeadFile.read(weights, kind: kind, layoutVersion: LineFeatureLayout.currentVersion)
+        guard let layout = manifest.lineFeatures, layout.version == LineFeatureLayout.currentVersion else {
+            throw .featureLayoutVersion(expected: LineFeatureLayout.currentVersion, found: manifest.lineFeatures?.version ?? 0)
+        }
+        guard let threshold = manifest.readingThreshold, threshold.isFinite else {
+            throw .malformedFile(path: HeadManifest.manifestURL(forWeights: weights).path, reason: "no reading_threshold")
+        }
+        let network = try HeadFile.network(from: file, shape: manifest.network, features: layout.width, extra: [])
+        return (ReadingHead(layout: layout, network: network, threshold: threshold), manifest)
+    }
+}
+
+/// Safetensors plus manifest, shared by the heads.
 enum HeadFile {
     static func tensors(of network: ConditionedMLP) -> [String: SafetensorsFile.FloatTensor] {
         var tensors: [String: SafetensorsFile.FloatTensor] = [:]

@@ -11,7 +11,13 @@ public struct QueryTrainingMaterial: Sendable {
     public var question: [Float]
     /// The cells at the engine's coarse budget (the ones the RoI head sees at work).
     public var cells: CellFeatures?
-    /// The answer box and its key box from the highest budget: the self-distillation target.
+    /// The lines detected at the engine's coarse budget, before reading (what the reading head sees at
+    /// work), and their boxes.
+    public var lines: LineFeatures?
+    public var lineBoxes: [Rect]
+    public var pageSize: Size
+    /// The answer box and its key box from the highest budget: the self-distillation target (empty when
+    /// a label says that answer is wrong).
     public var evidence: [Rect]
     /// Per budget, ascending: the coarse state without the RoI peak (filled in once a RoI head exists),
     /// the cells at that budget (for that peak), and the normalised answer.
@@ -25,12 +31,13 @@ extension Engine {
     /// Runs the ladder over one page: a pass at each of `coarseBudgets` (long sides, ascending; one of
     /// them should be the engine's own `coarseLongSide`), every line read, every query answered at each. `labels` (query → value), when given, become the ladders' references.
     public func trainingMaterial(_ source: PageSource, page: Int, template: Template, group: String,
-                                 coarseBudgets: [Int], labels: [String: String]?, extractor: CellFeatureExtractor) throws -> [QueryTrainingMaterial] {
+                                 coarseBudgets: [Int], labels: [String: String]?, extractor: CellFeatureExtractor,
+                                 lineLayout: LineFeatureLayout) throws -> [QueryTrainingMaterial] {
         defer { similarity.removeAll() }
         let questions = try similarity.embeddings(template.queries.map(\.question))
         var material = template.queries.enumerated().map { index, query in
-            QueryTrainingMaterial(group: group, query: query, question: questions[index], cells: nil, evidence: [], states: [],
-                                  ladderCells: [], answers: [],
+            QueryTrainingMaterial(group: group, query: query, question: questions[index], cells: nil, lines: nil, lineBoxes: [],
+                                  pageSize: Size(width: 0, height: 0), evidence: [], states: [], ladderCells: [], answers: [],
                                   reference: labels?[query.name].flatMap { $0.isEmpty ? nil : Self.normalized($0, query, template) })
         }
         for side in coarseBudgets {
@@ -39,6 +46,7 @@ extension Engine {
             try pass.read(pass.unread, with: ocr)
             let lines = pass.readLines
             let page = try Self.cells(of: pass, extractor: extractor)
+            let lineFeatures = side == configuration.coarseLongSide ? try Self.lineFeatures(of: pass, layout: lineLayout) : nil
             let isTop = side == coarseBudgets.last
             for (index, query) in template.queries.enumerated() {
                 var ignored = StageTimings()
@@ -53,9 +61,18 @@ extension Engine {
                     lines: zip(lines, answered.similarities).map { ScoredBox(box: $0.box, score: Float(max($1, 0))) },
                     candidates: answered.answer.candidates.prefix(8).map { ScoredBox(box: $0.box, score: Float($0.score)) }) }
                 material[index].ladderCells.append(cells)
-                if side == configuration.coarseLongSide { material[index].cells = cells }
+                if side == configuration.coarseLongSide {
+                    material[index].cells = cells
+                    material[index].lines = lineFeatures
+                    material[index].lineBoxes = pass.boxes
+                    material[index].pageSize = pass.info.size
+                }
                 material[index].answers.append(best.map { Self.normalized($0.value, query, template) })
-                if isTop { material[index].evidence = [best?.box, best?.keyBox].compactMap { $0 } }
+                // With a label, evidence is distilled only from an answer that matches it.
+                let reference = material[index].reference
+                if isTop, reference == nil || material[index].answers.last == reference {
+                    material[index].evidence = [best?.box, best?.keyBox].compactMap { $0 }
+                }
             }
         }
         return material
@@ -63,6 +80,19 @@ extension Engine {
 
     static func normalized(_ value: String, _ query: Query, _ template: Template) -> String {
         ExactMatch.comparable(value, type: query.type, dateOrder: template.dateOrder)
+    }
+
+    /// The features of every line a coarse pass detected (nil without the detector's neck map).
+    static func lineFeatures(of pass: CoarsePass, layout: LineFeatureLayout) throws -> LineFeatures? {
+        let detection = pass.detected.detection, image = pass.detected.detectionImage
+        guard let neck = detection.features[.neckQuarter] else { return nil }
+        return try LineFeatures(
+            layout: layout, boxes: pass.boxes, textArea: pass.textArea ?? Rect(size: pass.info.size), coarseScale: pass.scale,
+            detectorFeatures: CoarseMap(channels: neck.channels, height: neck.height, width: neck.width,
+                                        stride: Double(neck.stride), values: neck.values),
+            textProbability: CoarseMap(channels: 1, height: detection.height, width: detection.width,
+                                       stride: Double(image.width) / Double(max(detection.width, 1)),
+                                       values: detection.probability))
     }
 
     /// The page part of the cell features of a coarse pass, for `extractor`'s layout.

@@ -45,6 +45,7 @@ public struct Rect: Hashable, Codable, Sendable, CustomStringConvertible {
     public var size: Size { Size(width: width, height: height) }
     public var area: Double { max(0, width) * max(0, height) }
     public var isEmpty: Bool { !(width > 0 && height > 0) }
+    public var isFinite: Bool { x.isFinite && y.isFinite && width.isFinite && height.isFinite }
 
     public func intersection(_ other: Rect) -> Rect? {
         let x0 = max(minX, other.minX), y0 = max(minY, other.minY)

@@ -10,7 +10,7 @@ import Raster
 struct TrainCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "train",
-        abstract: "Train the Q-Zoom heads (RoI proposer and gate) on documents, self-supervised or with labels.",
+        abstract: "Train the Q-Zoom heads (RoI proposer, gate, reading head) on documents, self-supervised or with labels.",
         discussion: """
         Every page is read at each budget of --ladder (long sides in pixels, ascending), every line, and \
         every query of the template answered at each (docs/heads.md):
@@ -19,10 +19,15 @@ struct TrainCommand: ParsableCommand {
         paper's rules;
         - the gate learns from consistency-aware labels: the two highest budgets must agree (or, with \
         --labels, equal the label), wrong answers must form one run at the lowest budgets; the last \
-        wrong budget is "refine", right ones "enough", easy samples mixed in 1:1.
-        Training is seeded and reproducible; validation holds out whole documents. The heads are \
-        written to --out as roi.safetensors and gate.safetensors with JSON manifests (version, budgets, \
-        thresholds, training-set hash, validation metrics).
+        wrong budget is "refine", right ones "enough", easy samples mixed in 1:1 (so the ladder needs \
+        three budgets or more);
+        - the reading head learns, from what the coarse pass sees before reading, which detected lines \
+        hold that same evidence, so that the engine reads them first and stops.
+        With --labels, evidence is taken only from answers that match the label. Training is seeded \
+        and reproducible; validation holds out whole documents. The heads are written to --out as \
+        roi.safetensors, gate.safetensors and reading.safetensors with JSON manifests (version, \
+        budgets, thresholds, training-set hash, validation metrics). A head that cannot be trained is \
+        reported and the others are still written.
 
         With --labels DIR, DIR/NAME.json (as for qzoom bench) gives each document's expected values, \
         and its "template", when it names one, the document's template (so one run can learn the \
@@ -69,6 +74,7 @@ struct TrainCommand: ParsableCommand {
             throw ValidationError("--ladder must include the engine's coarse budget, \(processor.engine.configuration.coarseLongSide)")
         }
         let extractor = CellFeatureExtractor(layout: CellFeatureLayout(detectorChannels: 96), seed: seed)
+        let lineLayout = LineFeatureLayout(detectorChannels: 96)
 
         var material: [QueryTrainingMaterial] = []
         var hashed: [URL] = []
@@ -91,7 +97,7 @@ struct TrainCommand: ParsableCommand {
                 for page in stride(from: 1, through: document.pageCount, by: 1) {
                     material += try processor.engine.trainingMaterial(
                         document.source, page: page, template: template, group: name, coarseBudgets: budgets,
-                        labels: page == 1 ? expected : nil, extractor: extractor)
+                        labels: page == 1 ? expected : nil, extractor: extractor, lineLayout: lineLayout)
                 }
                 hashed.append(url)
             } catch {
@@ -102,30 +108,56 @@ struct TrainCommand: ParsableCommand {
 
         let options = HeadTrainingOptions(training: TrainingConfiguration(seed: seed), budgets: budgets.map(Double.init),
                                           trainingSetHash: try TrainingSetHash.sha256(files: hashed))
-        let roiSamples = material.compactMap { m in
-            m.cells.map { RoITrainingSample(group: m.group, question: m.question, cells: $0, evidence: m.evidence) }
-        }
-        let (roi, roiManifest) = try RoITraining.train(roiSamples, extractor: extractor, options: options)
-        let gateSamples = try material.map { m in
-            var states = m.states
-            for (budget, cells) in m.ladderCells.enumerated() {
-                if let cells { states[budget].roiPeak = try roi.propose(cells: cells, question: m.question).peak }
-            }
-            return GateTrainingSample(group: m.group, question: m.question, states: states,
-                                      ladder: BudgetLadder(answers: m.answers, reference: m.reference))
-        }
-        let (gate, gateManifest) = try GateTraining.train(gateSamples, threshold: gateThreshold, options: options)
-
         let folder = URL(fileURLWithPath: out)
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-        let savedRoI = try roi.save(to: folder.appending(path: EngineHeads.roiFile), manifest: roiManifest)
-        let savedGate = try gate.save(to: folder.appending(path: EngineHeads.gateFile), manifest: gateManifest)
-        for manifest in [savedRoI, savedGate] {
+        // Each head is trained and written on its own: one that cannot be trained (say, a ladder with no
+        // transition for the gate to learn) is reported, and the others are still written.
+        var written: [HeadManifest] = []
+        func attempt(_ kind: String, _ train: () throws -> HeadManifest) {
+            do {
+                written.append(try train())
+            } catch {
+                FileHandle.standardError.write(Data("qzoom train: \(kind) head not trained: \(error)\n".utf8))
+            }
+        }
+        var roi: RoIHead?
+        attempt(RoIHead.kind) {
+            let samples = material.compactMap { m in
+                m.cells.map { RoITrainingSample(group: m.group, question: m.question, cells: $0, evidence: m.evidence) }
+            }
+            let (head, manifest) = try RoITraining.train(samples, extractor: extractor, options: options)
+            roi = head
+            return try head.save(to: folder.appending(path: EngineHeads.roiFile), manifest: manifest)
+        }
+        attempt(GateHead.kind) {
+            // The gate reads the RoI head's peak, so it is trained only with that head.
+            guard let roi else { throw ValidationError("it reads the RoI head's peak, and there is no RoI head") }
+            let samples = try material.map { m in
+                var states = m.states
+                for (budget, cells) in m.ladderCells.enumerated() {
+                    if let cells { states[budget].roiPeak = try roi.propose(cells: cells, question: m.question).peak }
+                }
+                return GateTrainingSample(group: m.group, question: m.question, states: states,
+                                          ladder: BudgetLadder(answers: m.answers, reference: m.reference))
+            }
+            let (head, manifest) = try GateTraining.train(samples, threshold: gateThreshold, options: options)
+            return try head.save(to: folder.appending(path: EngineHeads.gateFile), manifest: manifest)
+        }
+        attempt(ReadingHead.kind) {
+            let samples = material.compactMap { m in
+                m.lines.map { ReadingTrainingSample(group: m.group, question: m.question, lines: $0, boxes: m.lineBoxes,
+                                                    evidence: m.evidence, pageSize: m.pageSize) }
+            }
+            let (head, manifest) = try ReadingTraining.train(samples, layout: lineLayout, options: options)
+            return try head.save(to: folder.appending(path: EngineHeads.readingFile), manifest: manifest)
+        }
+        for manifest in written {
             let counts = manifest.labels.sorted { $0.key < $1.key }.map { "\($0.key) \($0.value)" }.joined(separator: ", ")
             let metrics = manifest.validation.sorted { $0.key < $1.key }.map { String(format: "%@ %.3f", $0.key, $0.value) }
                 .joined(separator: ", ")
             print("\(manifest.kind): \(counts)\n  validation: \(metrics)\n  best epoch \(manifest.history.bestEpoch), weights \(manifest.weightsChecksum.prefix(12))")
         }
+        guard !written.isEmpty else { throw ExitCode.failure }
         print("heads written to \(folder.path)")
     }
 }
