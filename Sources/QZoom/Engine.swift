@@ -30,7 +30,7 @@ public final class Engine {
     /// Renders and detects a page at the coarse budget, reading nothing yet.
     public func coarsePass(_ source: PageSource, page: Int) throws -> CoarsePass {
         try CoarsePass(ocr: ocr, source: source, page: page, longSide: configuration.coarseLongSide,
-                       pagePixels: configuration.coarsePagePixels, cellFeatures: heads.roi != nil)
+                       pagePixels: configuration.coarsePagePixels, cellFeatures: heads.roi != nil || heads.reading != nil)
     }
 
     /// Reads every line of a coarse pass (to choose a template by its keywords).
@@ -50,8 +50,9 @@ public final class Engine {
         var pass = try coarse ?? coarsePass(source, page: page)
         let questions = try timed(&pageTimings, .encode) { try similarity.embeddings(template.queries.map(\.question)) }
         let cells = try timed(&pageTimings, .roi) { try pageCells(pass) }
+        let priors = try timed(&pageTimings, .roi) { try readingPriors(pass, questions: questions) }
         var coarseAnswers = try readRelevantLines(&pass, template: template, questions: questions, cells: cells,
-                                                  timings: &pageTimings)
+                                                  priors: priors, timings: &pageTimings)
         pageTimings[.render] += pass.timings.render
         pageTimings[.detect] += pass.timings.detect + pass.timings.postprocess + pass.timings.crop
         pageTimings[.recognize] += pass.timings.classify + pass.timings.recognize
@@ -159,13 +160,15 @@ public final class Engine {
 
     /// Reads the coarse lines in rounds of `readBatch`, the most relevant to a query that is still
     /// open first, until no query is open (or every line is read). A query closes when its answer has
-    /// `stopConfidence`, or when it has an answer, a position hint, and no unread line is relevant to it
-    /// any more (`ReadingPriority.isExhausted`: its region and the lines next to its keys are read).
+    /// `stopConfidence`, or when it has an answer and no unread line is relevant to it any more
+    /// (`ReadingPriority.isExhausted`: with a position hint, its region and the lines next to its keys
+    /// are read; with the reading head, no unread line reaches τ_read).
     /// Relevance is the query's position hint within the page's text area, the answerer's layout rules
     /// (lines in the row of, or just below, a line that holds a query's key phrase or is close to its
-    /// question come next) and, with a trained RoI head, its map over the cells a line covers.
+    /// question come next) and the reading head's prior (`priors`, per query and detected line) or,
+    /// without it, a trained RoI head's map over the cells a line covers.
     func readRelevantLines(_ pass: inout CoarsePass, template: Template, questions: [[Float]], cells: PageCellFeatures?,
-                           timings: inout StageTimings) throws -> [Answered] {
+                           priors: [[Double]]?, timings: inout StageTimings) throws -> [Answered] {
         var answers = template.queries.map { Answered(answer: QueryAnswer(query: $0.name, candidates: [], confidence: 0), similarities: []) }
         var lines: [TextLine] = []
         func answerAll() throws {
@@ -180,27 +183,42 @@ public final class Engine {
         }
         if pass.readCount > 0 { try answerAll() }
         while !pass.unread.isEmpty {
-            var open = template.queries.indices.filter { !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence }
+            let blocks = template.queries.indices.map { ReadingPriority.Block(query: template.queries[$0], answer: answers[$0].answer) }
+            var open = template.queries.indices.filter {
+                !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence
+                    || blocks[$0]?.isContinued(by: pass.boxes, unread: pass.unread) == true
+            }
             let relevance = try timed(&timings, .roi) {
-                try open.map { try lineRelevance(pass, lines: lines, answer: answers[$0], question: questions[$0], cells: cells) }
+                try open.map { priors == nil ? try lineRelevance(pass, lines: lines, answer: answers[$0], question: questions[$0], cells: cells) : nil }
             }
             let keys = open.map { evidence(template.queries[$0], lines: lines, similarities: answers[$0].similarities,
                                            size: pass.info.size, textArea: pass.textArea) }
-            var scores = ReadingPriority.scores(pass, queries: open.map { template.queries[$0] }, evidence: keys, relevance: relevance)
+            var scores = ReadingPriority.scores(pass, queries: open.map { template.queries[$0] }, evidence: keys,
+                                                blocks: open.map { blocks[$0] }, priors: priors.map { all in open.map { all[$0] } },
+                                                relevance: relevance)
             if configuration.earlyStop {
+                let threshold = priors == nil ? nil : configuration.readingThreshold ?? heads.reading?.threshold
                 let reading = open.indices.filter { slot in
-                    answers[open[slot]].answer.best == nil || !ReadingPriority.isExhausted(template.queries[open[slot]], scores: scores[slot])
+                    answers[open[slot]].answer.best == nil
+                        || !ReadingPriority.isExhausted(template.queries[open[slot]], scores: scores[slot], readingThreshold: threshold)
                 }
                 open = reading.map { open[$0] }
                 scores = reading.map { scores[$0] }
             }
             if open.isEmpty { break }
             let batch = configuration.earlyStop ? configuration.readBatch : pass.unread.count
-            let next = ReadingPriority.order(pass, scores: scores)
+            let next = ReadingPriority.order(boxes: pass.boxes, unread: pass.unread, scores: scores)
             try pass.read(Array(next.prefix(batch)), with: ocr)
             try answerAll()
         }
         return answers
+    }
+
+    /// The reading head's prior for each query (one value per detected line of `pass`, from what the
+    /// coarse pass saw before reading); nil without a trained reading head.
+    func readingPriors(_ pass: CoarsePass, questions: [[Float]]) throws -> [[Double]]? {
+        guard let head = heads.reading, let lines = try Self.lineFeatures(of: pass, layout: head.layout) else { return nil }
+        return try questions.map { try head.relevance(lines, question: $0).map(Double.init) }
     }
 
     /// The RoI head's relevance of each detected line of `pass` to one query (the highest sigmoid of the

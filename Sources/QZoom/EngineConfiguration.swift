@@ -42,9 +42,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     public var ruleGateConfidence = 0.6
     /// Without a trained gate: refine when the answer's text is lower than this many coarse pixels.
     public var minimumReadableHeight = 12.0
-    /// τ_gate and τ_roi for every query without its own (nil: the trained heads' values).
+    /// τ_gate, τ_roi and τ_read for every query without its own (nil: the trained heads' values).
     public var gateThreshold: Double?
     public var roiThreshold: Double?
+    public var readingThreshold: Double?
 
     public init() {}
 }
@@ -104,6 +105,7 @@ extension EngineConfiguration {
             case "min_readable_height": minimumReadableHeight = try number(0...200)
             case "gate_threshold": gateThreshold = try number(0...1)
             case "roi_threshold": roiThreshold = try number(0...1)
+            case "reading_threshold": readingThreshold = try number(0...1)
             default:
                 throw EngineConfigurationError(key: key, reason: "unknown setting")
             }

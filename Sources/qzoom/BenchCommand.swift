@@ -12,13 +12,15 @@ import Raster
 struct BenchCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "bench",
-        abstract: "Measure every engine mode on labelled documents: exact match, speed, pixels, zoom rate.",
+        abstract: "Measure every engine mode on labelled documents: exact match, speed, pixels, lines read, zoom rate.",
         discussion: """
         Each file's labels are DIR/NAME.json (NAME: the file name without its extension): an object of \
         query name → expected value, as in sroie-dev's key/ folder, or the synthetic generator's truth \
         (its "fields", each with "printed"). A query counts where it has a non-empty label; over a \
         multi-page file the most confident answer counts. Values are compared after normalisation \
-        (docs/engine.md); a region query (small print) counts when the text it read holds the value.
+        (docs/engine.md); a region query (small print) counts when the text it read holds the value. \
+        "lines read" is the share of the coarse pass's detected lines that were recognised (1 in full \
+        mode, which reads them all).
 
         The modes run one after the other over all files, models loaded once; then qzoom again at every \
         coarse budget of --sweep, for the Pareto plot (--plot). The table is Markdown, for \
@@ -98,6 +100,8 @@ struct BenchCommand: ParsableCommand {
         var zoomed = 0
         var answers = 0
         var failures = 0
+        var linesDetected = 0
+        var linesRead = 0
 
         var pagesPerSecond: Double { seconds > 0 ? Double(pages) / seconds : 0 }
         func exactMatch(_ query: String) -> Double? {
@@ -131,6 +135,8 @@ struct BenchCommand: ParsableCommand {
             run.seconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
             run.pages += pages.count
             run.megapixels += pages.map(\.megapixels).reduce(0, +)
+            run.linesDetected += pages.compactMap(\.linesDetected).reduce(0, +)
+            run.linesRead += pages.compactMap(\.linesRead).reduce(0, +)
             for query in template.queries {
                 guard let expected = document.labels[query.name], !expected.isEmpty else { continue }
                 let answers = pages.flatMap(\.answers).filter { $0.query == query.name }
@@ -154,14 +160,15 @@ struct BenchCommand: ParsableCommand {
     static func table(_ runs: [Run], template: Template, documents: Int, heads: String) -> String {
         let queries = template.queries.map(\.name).filter { name in runs.contains { ($0.counted[name] ?? 0) > 0 } }
         let full = runs.first { $0.mode == .full }
-        var lines = ["| run | " + queries.joined(separator: " | ") + " | mean EM | pages/s | × full | MP/page | zoom rate | failed |",
-                     "|---" + String(repeating: "|---", count: queries.count + 6) + "|"]
+        var lines = ["| run | " + queries.joined(separator: " | ") + " | mean EM | pages/s | × full | MP/page | lines read | zoom rate | failed |",
+                     "|---" + String(repeating: "|---", count: queries.count + 7) + "|"]
         for run in runs {
             let cells = queries.map { run.exactMatch($0).map { String(format: "%.3f", $0) } ?? "–" }
             let ratio = full.map { $0.pagesPerSecond > 0 ? String(format: "%.2f×", run.pagesPerSecond / $0.pagesPerSecond) : "–" } ?? "–"
             lines.append("| \(run.label) | " + cells.joined(separator: " | ")
-                + String(format: " | %.3f | %.3f | %@ | %.2f | %.2f | %d |", run.meanExactMatch, run.pagesPerSecond, ratio,
+                + String(format: " | %.3f | %.3f | %@ | %.2f | %.2f | %.2f | %d |", run.meanExactMatch, run.pagesPerSecond, ratio,
                          run.pages > 0 ? run.megapixels / Double(run.pages) : 0,
+                         run.linesDetected > 0 ? Double(run.linesRead) / Double(run.linesDetected) : 0,
                          run.answers > 0 ? Double(run.zoomed) / Double(run.answers) : 0, run.failures))
         }
         lines.append("")

@@ -21,9 +21,50 @@ import QZoomCore
     @Test func aHintedQueryIsExhaustedWhenNoUnreadLineIsRelevantToIt() {
         let hinted = Query(name: "company", question: "Which company?", type: .text, hint: top)
         let unhinted = Query(name: "date", question: "What date?", type: .date)
-        #expect(ReadingPriority.isExhausted(hinted, scores: [0.1, 0.3]))
-        #expect(!ReadingPriority.isExhausted(hinted, scores: [0.1, 0.9]))
-        #expect(ReadingPriority.isExhausted(hinted, scores: []))
-        #expect(!ReadingPriority.isExhausted(unhinted, scores: [0.1, 0.3]))
+        #expect(ReadingPriority.isExhausted(hinted, scores: [0.1, 0.3], readingThreshold: nil))
+        #expect(!ReadingPriority.isExhausted(hinted, scores: [0.1, 0.9], readingThreshold: nil))
+        #expect(ReadingPriority.isExhausted(hinted, scores: [], readingThreshold: nil))
+        #expect(!ReadingPriority.isExhausted(unhinted, scores: [0.1, 0.3], readingThreshold: nil))
+    }
+
+    /// With the reading head, any query is exhausted when no unread line scores τ_read (the head's
+    /// relevance plus the follow score), whatever its hint.
+    @Test func withTheReadingHeadAQueryIsExhaustedWhenNoUnreadLineReachesTauRead() {
+        let unhinted = Query(name: "total", question: "What total?", type: .amount)
+        let hinted = Query(name: "company", question: "Which company?", type: .text, hint: top)
+        #expect(ReadingPriority.isExhausted(unhinted, scores: [0.02, 0.05], readingThreshold: 0.1))
+        #expect(!ReadingPriority.isExhausted(unhinted, scores: [0.02, 0.15], readingThreshold: 0.1))
+        #expect(ReadingPriority.isExhausted(hinted, scores: [0.02, 0.05], readingThreshold: 0.1))
+        #expect(!ReadingPriority.isExhausted(unhinted, scores: [0.02, 0.05], readingThreshold: nil))
+    }
+}
+
+/// The order lines are read in, and when a block answer is finished.
+@Suite struct ReadingOrderTests {
+    static let boxes = (0..<6).map { Rect(x: 0, y: Double($0) * 20, width: 100, height: 10) }
+
+    /// Open queries take turns: a query whose one relevant line ranks below another query's many
+    /// relevant lines still has it read in the first round.
+    @Test func queriesTakeTurnsAndTiesGoTopDown() {
+        let many = [0.9, 0.95, 0.92, 0.91, 0.1, 0.1], one = [0.1, 0.1, 0.1, 0.1, 0.1, 0.6]
+        #expect(ReadingPriority.order(boxes: Self.boxes, unread: Array(0..<6), scores: [many, one]) == [1, 5, 2, 0, 3, 4])
+        // Scores are per unread line, in `unread` order; equal scores read from the top down.
+        #expect(ReadingPriority.order(boxes: Self.boxes, unread: [4, 2, 0], scores: [[0.5, 0.5, 0.5]]) == [0, 2, 4])
+        #expect(ReadingPriority.order(boxes: Self.boxes, unread: [3, 1], scores: []) == [1, 3])
+    }
+
+    /// A two-line address read so far (lines 1 and 2) may go on at line 0 or 3, not at line 5, nor at a
+    /// line beside it.
+    @Test func aBlockAnswerIsContinuedByTheLinesJustAboveAndBelowIt() throws {
+        let query = Query(name: "address", question: "Where?", type: .text, maxLines: 6, isBlock: true)
+        let best = Candidate(value: "1 Main St Springfield", normalized: "1 Main St Springfield", currency: nil, isAmbiguous: false,
+                             box: Rect(x: 0, y: 20, width: 100, height: 30), keyBox: nil, lines: [1, 2],
+                             features: CandidateFeatures(), score: 0.9)
+        let block = try #require(ReadingPriority.Block(query: query, answer: QueryAnswer(query: "address", candidates: [best], confidence: 0.9)))
+        #expect(block.isContinued(by: Self.boxes[0]) && block.isContinued(by: Self.boxes[3]))
+        #expect(!block.isContinued(by: Self.boxes[5]) && !block.isContinued(by: Rect(x: 150, y: 60, width: 50, height: 10)))
+        #expect(block.isContinued(by: Self.boxes, unread: [0, 5]) && !block.isContinued(by: Self.boxes, unread: [5]))
+        let total = Query(name: "total", question: "How much?", type: .amount)
+        #expect(ReadingPriority.Block(query: total, answer: QueryAnswer(query: "total", candidates: [best], confidence: 0.9)) == nil)
     }
 }
