@@ -5,10 +5,11 @@ import Synchronization
 /// work over at most `workers` threads. Work is cut into pieces that the workers take one at a time, so
 /// when the machine is busy and one worker is descheduled the others finish its share instead of
 /// waiting for it. They never run while OpenBLAS is inside a product on their behalf (OpenBLAS is
-/// single-threaded), so the two never compete for the cores.
-enum Parallel {
+/// single-threaded), so the two never compete for the cores. The pipelines around the networks (image
+/// resampling, line crops, decoding) share their loops out over the same workers, between runs.
+public enum Parallel {
     /// Workers for all inference loops; set by `BLAS.configureThreads`.
-    nonisolated(unsafe) static var workers = 2 {
+    nonisolated(unsafe) public internal(set) static var workers = 2 {
         didSet {
             poolLock.lock()
             defer { poolLock.unlock() }
@@ -32,13 +33,13 @@ enum Parallel {
     private static let piecesPerWorker = 4
 
     /// Calls `body` on disjoint ranges covering 0..<count, in parallel when there is enough work.
-    static func chunks(_ count: Int, minimumPerChunk: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
+    public static func chunks(_ count: Int, minimumPerChunk: Int, alignment: Int = 1, _ body: (Range<Int>) -> Void) {
         chunks(count, minimumPerChunk: minimumPerChunk, alignment: alignment) { _, range in body(range) }
     }
 
     /// As `chunks`, also passing the worker's index (0..<workers), e.g. to pick its own scratch buffer.
     /// Ranges of one call never run concurrently on the same worker index.
-    static func chunks(_ count: Int, minimumPerChunk: Int, alignment: Int = 1, _ body: (Int, Range<Int>) -> Void) {
+    public static func chunks(_ count: Int, minimumPerChunk: Int, alignment: Int = 1, _ body: (Int, Range<Int>) -> Void) {
         let pieces = min(workers * piecesPerWorker, max(1, count / max(minimumPerChunk, 1)))
         if pieces <= 1 || workers <= 1 { body(0, 0..<count); return }
         let even = (count + pieces - 1) / pieces

@@ -57,29 +57,39 @@ public enum LineCrop {
 
     /// Output pixel (u, v) has its centre at crop coordinates ((u + ½)·sx − ½, (v + ½)·sy − ½) in the
     /// `sourceWidth`×`sourceHeight` crop frame (integer coordinates are pixel centres, as in OpenCV),
-    /// which the homography sends, divided by the frame size, into the image.
-    private static func warp(_ image: PageImage, map: Homography, sourceWidth: Double, sourceHeight: Double,
+    /// which the homography sends, divided by the frame size, into the image. The sample positions of
+    /// each column and row are computed once; the channels of a pixel accumulate side by side in one
+    /// vector, each lane with the arithmetic a scalar would do.
+    static func warp(_ image: PageImage, map: Homography, sourceWidth: Double, sourceHeight: Double,
                              outWidth: Int, outHeight: Int) -> [UInt8] {
         let c = image.channels
         let sx = sourceWidth / Double(outWidth), sy = sourceHeight / Double(outHeight)
         let samplesX = max(1, Int(sx.rounded(.up))), samplesY = max(1, Int(sy.rounded(.up)))
         let weight = 1 / Double(samplesX * samplesY)
+        // Sample positions in the unit square: column u's i-th sample, row v's j-th.
+        func unit(_ n: Int, samples: Int, step: Double, side: Double) -> Double {
+            let offset: Double = (Double(n % samples) + 0.5) / Double(samples)
+            let position: Double = (Double(n / samples) + offset) * step - 0.5
+            return position / side
+        }
+        let unitX = (0..<(outWidth * samplesX)).map { unit($0, samples: samplesX, step: sx, side: sourceWidth) }
+        let unitY = (0..<(outHeight * samplesY)).map { unit($0, samples: samplesY, step: sy, side: sourceHeight) }
         var out = [UInt8](repeating: 0, count: outWidth * outHeight * c)
-        var accumulator = [Double](repeating: 0, count: c)
         image.pixels.withUnsafeBufferPointer { src in
-            for v in 0..<outHeight {
-                for u in 0..<outWidth {
-                    for k in 0..<c { accumulator[k] = 0 }
-                    for j in 0..<samplesY {
-                        let y = (Double(v) + (Double(j) + 0.5) / Double(samplesY)) * sy - 0.5
-                        for i in 0..<samplesX {
-                            let x = (Double(u) + (Double(i) + 0.5) / Double(samplesX)) * sx - 0.5
-                            let p = map.apply(x / sourceWidth, y / sourceHeight)
-                            bilinear(src, image.width, image.height, c, p.x, p.y, into: &accumulator, weight: weight)
+            out.withUnsafeMutableBufferPointer { out in
+                var o = 0
+                for v in 0..<outHeight {
+                    for u in 0..<outWidth {
+                        var accumulator = SIMD4<Double>(repeating: 0)
+                        for j in 0..<samplesY {
+                            let y = unitY[v * samplesY + j]
+                            for i in 0..<samplesX {
+                                let p = map.apply(unitX[u * samplesX + i], y)
+                                accumulator += weight * bilinear(src, image.width, image.height, c, p.x, p.y)
+                            }
                         }
-                    }
-                    for k in 0..<c {
-                        out[(v * outWidth + u) * c + k] = UInt8(min(max(accumulator[k].rounded(), 0), 255))
+                        for k in 0..<c { out[o + k] = UInt8(min(max(accumulator[k].rounded(), 0), 255)) }
+                        o += c
                     }
                 }
             }
@@ -87,18 +97,21 @@ public enum LineCrop {
         return out
     }
 
+    /// The bilinear sample at (x, y), edges replicated; channel k in lane k.
     @inline(__always)
     private static func bilinear(_ src: UnsafeBufferPointer<UInt8>, _ width: Int, _ height: Int, _ c: Int,
-                                 _ x: Double, _ y: Double, into acc: inout [Double], weight: Double) {
+                                 _ x: Double, _ y: Double) -> SIMD4<Double> {
         let cx = min(max(x, 0), Double(width - 1)), cy = min(max(y, 0), Double(height - 1))
         let x0 = Int(cx), y0 = Int(cy)
         let x1 = min(x0 + 1, width - 1), y1 = min(y0 + 1, height - 1)
         let fx = cx - Double(x0), fy = cy - Double(y0)
-        for k in 0..<c {
-            let a = Double(src[(y0 * width + x0) * c + k]), b = Double(src[(y0 * width + x1) * c + k])
-            let d = Double(src[(y1 * width + x0) * c + k]), e = Double(src[(y1 * width + x1) * c + k])
-            acc[k] += weight * ((a * (1 - fx) + b * fx) * (1 - fy) + (d * (1 - fx) + e * fx) * fy)
+        func pixel(_ x: Int, _ y: Int) -> SIMD4<Double> {
+            let i = (y * width + x) * c
+            return c == 1 ? SIMD4(repeating: Double(src[i]))
+                : SIMD4(Double(src[i]), Double(src[i + 1]), Double(src[i + 2]), 0)
         }
+        let a = pixel(x0, y0), b = pixel(x1, y0), d = pixel(x0, y1), e = pixel(x1, y1)
+        return (a * (1 - fx) + b * fx) * (1 - fy) + (d * (1 - fx) + e * fx) * fy
     }
 
     private static func distance(_ a: Point, _ b: Point) -> Double {

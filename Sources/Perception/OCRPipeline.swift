@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import NeuralRuntime
 import QZoomCore
 import Raster
 
@@ -143,7 +144,7 @@ public final class OCRPipeline: Sendable {
         lap(\.postprocess)
 
         let source = cropSource ?? rendered
-        let crops = boxes.map { box in
+        let crops = Self.inParallel(boxes) { box in
             let quad = box.corners.map { source.pageToPixel(image.pixelToPage($0)) }
             return LineCrop.crop(source, quad: quad, maximumHeight: TextRecognizer.lineHeight)
         }
@@ -197,6 +198,19 @@ public struct DetectedLines: Sendable {
 }
 
 extension OCRPipeline {
+    /// `items.map(transform)`, the items shared out over the runtime's workers (line crops are
+    /// independent, and the other core would otherwise idle between network runs).
+    static func inParallel<Item, Result>(_ items: [Item], _ transform: (Item) -> Result) -> [Result] {
+        Array(unsafeUninitializedCapacity: items.count) { buffer, initialized in
+            // The ranges are disjoint and cover every index.
+            nonisolated(unsafe) let slots = buffer
+            Parallel.chunks(items.count, minimumPerChunk: 1) { range in
+                for i in range { slots.initializeElement(at: i, to: transform(items[i])) }
+            }
+            initialized = items.count
+        }
+    }
+
     /// The detector needs sides that are multiples of 32. rapidocr stretches the image to the nearest
     /// such size (Python's rounding, half to even) with a bilinear resize; so do we, so that the
     /// detector sees what it sees — padding instead shifts where the network splits lines into words.

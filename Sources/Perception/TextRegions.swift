@@ -8,16 +8,19 @@ enum TextRegions {
     /// (anchor at its centre, so a pixel also lights its right, lower and lower-right neighbours).
     static func binarize(_ probabilities: UnsafeBufferPointer<Float>, width: Int, height: Int,
                          threshold: Float, dilate: Bool) -> [UInt8] {
-        var mask = [UInt8](repeating: 0, count: width * height)
-        for i in 0..<(width * height) where probabilities[i] > threshold { mask[i] = 1 }
+        let mask = probabilities.prefix(width * height).map { $0 > threshold ? UInt8(1) : 0 }
         guard dilate else { return mask }
         var grown = mask
-        for y in 0..<height {
-            for x in 0..<width where mask[y * width + x] == 0 {
-                let left = x > 0 && mask[y * width + x - 1] != 0
-                let up = y > 0 && mask[(y - 1) * width + x] != 0
-                let upLeft = x > 0 && y > 0 && mask[(y - 1) * width + x - 1] != 0
-                if left || up || upLeft { grown[y * width + x] = 1 }
+        mask.withUnsafeBufferPointer { mask in
+            grown.withUnsafeMutableBufferPointer { grown in
+                for y in 0..<height {
+                    let row = y * width, above = row - width
+                    for x in 0..<width where mask[row + x] == 0 {
+                        let left = x > 0 && mask[row + x - 1] != 0
+                        let up = y > 0 && (mask[above + x] != 0 || x > 0 && mask[above + x - 1] != 0)
+                        if left || up { grown[row + x] = 1 }
+                    }
+                }
             }
         }
         return grown
@@ -35,92 +38,114 @@ enum TextRegions {
     /// Every border in OpenCV's order (the reverse of the raster scan that finds them).
     static func borders(of mask: [UInt8], width: Int, height: Int) -> [Border] {
         guard width > 0, height > 0, mask.count == width * height else { return [] }
-        var borders: [Border] = []
-        var seen = [Bool](repeating: false, count: mask.count)
-        // Flood fills share one stack of (x, y) pairs, doubled when full: a fill rarely holds more than a
-        // few thousand pixels at once, so the stack stays small next to the map.
-        var capacity = 1 << 16
-        var stack = UnsafeMutablePointer<Int32>.allocate(capacity: capacity)
-        defer { stack.deallocate() }
-        mask.withUnsafeBufferPointer { mask in
-            seen.withUnsafeMutableBufferPointer { seen in
-                do {
-                    var top = 0
-                    func push(_ x: Int, _ y: Int) {
-                        seen[y * width + x] = true
-                        if top + 2 > capacity {
-                            let grown = UnsafeMutablePointer<Int32>.allocate(capacity: 2 * capacity)
-                            grown.update(from: stack, count: top)
-                            stack.deallocate()
-                            (stack, capacity) = (grown, 2 * capacity)
-                        }
-                        stack[top] = Int32(x); stack[top + 1] = Int32(y); top += 2
-                    }
-                    // Foreground: 8-connected regions; a border pixel has a 4-neighbour outside the region.
-                    for sy in 0..<height {
-                        for sx in 0..<width where mask[sy * width + sx] != 0 && !seen[sy * width + sx] {
-                            var points: [Point] = []
-                            push(sx, sy)
-                            while top > 0 {
-                                top -= 2
-                                let x = Int(stack[top]), y = Int(stack[top + 1]), i = y * width + x
-                                if x == 0 || y == 0 || x == width - 1 || y == height - 1
-                                    || mask[i - 1] == 0 || mask[i + 1] == 0 || mask[i - width] == 0 || mask[i + width] == 0 {
-                                    points.append(Point(x: Double(x), y: Double(y)))
-                                }
-                                for ny in max(y - 1, 0)...min(y + 1, height - 1) {
-                                    for nx in max(x - 1, 0)...min(x + 1, width - 1) {
-                                        let n = ny * width + nx
-                                        if mask[n] != 0 && !seen[n] { push(nx, ny) }
-                                    }
-                                }
-                            }
-                            borders.append(Border(points: points, discovery: sy * width + sx))
-                        }
-                    }
-                    // Background: 4-connected. What the image edge reaches is outside; the rest are holes,
-                    // bordered by the foreground pixels 4-adjacent to them (as OpenCV traces them).
-                    func fillBackground(_ sx: Int, _ sy: Int, collect: Bool) -> [Point] {
-                        var points: [Point] = []
-                        push(sx, sy)
-                        while top > 0 {
-                            top -= 2
-                            let x = Int(stack[top]), y = Int(stack[top + 1])
-                            func visit(_ nx: Int, _ ny: Int) {
-                                if mask[ny * width + nx] != 0 {
-                                    if collect { points.append(Point(x: Double(nx), y: Double(ny))) }
-                                } else if !seen[ny * width + nx] {
-                                    push(nx, ny)
-                                }
-                            }
-                            if x > 0 { visit(x - 1, y) }
-                            if x < width - 1 { visit(x + 1, y) }
-                            if y > 0 { visit(x, y - 1) }
-                            if y < height - 1 { visit(x, y + 1) }
-                        }
-                        return points
-                    }
-                    for x in 0..<width {
-                        for y in [0, height - 1] where mask[y * width + x] == 0 && !seen[y * width + x] {
-                            _ = fillBackground(x, y, collect: false)
-                        }
-                    }
-                    for y in 0..<height {
-                        for x in [0, width - 1] where mask[y * width + x] == 0 && !seen[y * width + x] {
-                            _ = fillBackground(x, y, collect: false)
-                        }
-                    }
-                    for sy in 0..<height {
-                        for sx in 0..<width where mask[sy * width + sx] == 0 && !seen[sy * width + sx] {
-                            let points = fillBackground(sx, sy, collect: true)
-                            // The scan finds a hole at the foreground pixel just left of its first pixel.
-                            borders.append(Border(points: points, discovery: sy * width + sx - 1))
-                        }
+        var scan = RegionScan(mask: mask, width: width, height: height)
+        return scan.borders().sorted { $0.discovery > $1.discovery }
+    }
+
+    /// The flood fills behind `borders`, over a copy of the mask with one background pixel of padding
+    /// on every side: no neighbour needs a bounds check, and the padding ring joins every background
+    /// pixel that reaches the image edge into one region, the outside, filled from a single seed.
+    /// (A struct with mutating methods rather than nested functions: captured variables would be checked
+    /// for exclusive access at run time on every pixel.)
+    private struct RegionScan {
+        static let foreground: UInt8 = 1, visited: UInt8 = 2
+        let width: Int, height: Int, stride: Int
+        /// `foreground` and `visited` bits per padded pixel.
+        var state: [UInt8]
+        var stack: [Int32] = []
+
+        init(mask: [UInt8], width: Int, height: Int) {
+            (self.width, self.height, stride) = (width, height, width + 2)
+            state = [UInt8](repeating: 0, count: (width + 2) * (height + 2))
+            for y in 0..<height {
+                for x in 0..<width where mask[y * width + x] != 0 { state[(y + 1) * stride + x + 1] = Self.foreground }
+            }
+            stack.reserveCapacity(1 << 16)
+        }
+
+        func point(_ i: Int) -> Point { Point(x: Double(i % stride - 1), y: Double(i / stride - 1)) }
+
+        mutating func borders() -> [Border] {
+            var borders: [Border] = []
+            // Foreground: 8-connected regions, in raster order.
+            for sy in 1...height {
+                for sx in 1...width where state[sy * stride + sx] == Self.foreground {
+                    borders.append(Border(points: fillForeground(sy * stride + sx), discovery: (sy - 1) * width + sx - 1))
+                }
+            }
+            // Background: 4-connected. What reaches the padding is outside; the rest are holes.
+            fillOutside()
+            for sy in 1...height {
+                for sx in 1...width where state[sy * stride + sx] == 0 {
+                    // The scan finds a hole at the foreground pixel just left of its first pixel.
+                    borders.append(Border(points: fillHole(sy * stride + sx), discovery: (sy - 1) * width + sx - 2))
+                }
+            }
+            return borders
+        }
+
+        /// Marks the region of `seed`; returns its border pixels (those with a 4-neighbour outside it).
+        mutating func fillForeground(_ seed: Int) -> [Point] {
+            var points: [Point] = []
+            let s = stride
+            state[seed] |= Self.visited
+            stack.append(Int32(seed))
+            while let top = stack.popLast() {
+                let i = Int(top)
+                if state[i - 1] & Self.foreground == 0 || state[i + 1] & Self.foreground == 0
+                    || state[i - s] & Self.foreground == 0 || state[i + s] & Self.foreground == 0 {
+                    points.append(point(i))
+                }
+                for n in [i - s - 1, i - s, i - s + 1, i - 1, i + 1, i + s - 1, i + s, i + s + 1]
+                where state[n] == Self.foreground {
+                    state[n] |= Self.visited
+                    stack.append(Int32(n))
+                }
+            }
+            return points
+        }
+
+        /// Marks the background that reaches the padding (most of a page), a run of a row at a time:
+        /// each run is extended to both sides, and the background runs just above and below it are seeded.
+        mutating func fillOutside() {
+            stack.append(0)
+            while let top = stack.popLast() {
+                let seed = Int(top)
+                guard state[seed] == 0 else { continue }
+                let rowStart = seed / stride * stride, rowEnd = rowStart + stride
+                var left = seed, right = seed
+                while left > rowStart && state[left - 1] == 0 { left -= 1 }
+                while right + 1 < rowEnd && state[right + 1] == 0 { right += 1 }
+                for i in left...right { state[i] = Self.visited }
+                for row in [rowStart - stride, rowStart + stride] where row >= 0 && row < state.count {
+                    let first = row + left - rowStart, last = row + right - rowStart
+                    for i in first...last where state[i] == 0 && (i == first || state[i - 1] != 0) {
+                        stack.append(Int32(i))
                     }
                 }
             }
         }
-        return borders.sorted { $0.discovery > $1.discovery }
+
+        /// Marks the hole (background region off the padding) of `seed` and returns the foreground
+        /// pixels 4-adjacent to it, as often as they are met (as OpenCV traces a hole's border).
+        mutating func fillHole(_ seed: Int) -> [Point] {
+            var points: [Point] = []
+            state[seed] |= Self.visited
+            stack.append(Int32(seed))
+            while let top = stack.popLast() {
+                let i = Int(top)
+                // A hole never reaches the padding, so every neighbour is on the map.
+                for n in [i - 1, i + 1, i - stride, i + stride] {
+                    if state[n] & Self.foreground != 0 {
+                        points.append(point(n))
+                    } else if state[n] == 0 {
+                        state[n] |= Self.visited
+                        stack.append(Int32(n))
+                    }
+                }
+            }
+            return points
+        }
     }
 
     /// Mean probability over the pixels that `cv2.fillPoly` sets for `box` (box_score_fast).

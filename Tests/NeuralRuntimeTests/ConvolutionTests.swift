@@ -18,6 +18,7 @@ import Testing
         Case(input: [1, 4, 20, 21], weights: [4, 1, 7, 7], strides: [1, 1], pads: [3, 3, 3, 3], group: 4, dilations: [1, 1]),
         Case(input: [1, 5, 16, 30], weights: [5, 1, 5, 5], strides: [2, 1], pads: [2, 2, 2, 2], group: 5, dilations: [1, 1]),
         Case(input: [1, 3, 6, 40], weights: [3, 1, 1, 7], strides: [1, 1], pads: [0, 3, 0, 3], group: 3, dilations: [1, 1]),
+        Case(input: [2, 3, 9, 75], weights: [3, 1, 7, 7], strides: [1, 1], pads: [3, 3, 3, 3], group: 3, dilations: [1, 1]),
         Case(input: [1, 8, 10, 10], weights: [6, 4, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], group: 2, dilations: [1, 1]),
         Case(input: [1, 4, 15, 15], weights: [4, 4, 3, 3], strides: [1, 1], pads: [2, 2, 2, 2], group: 1, dilations: [2, 2]),
         Case(input: [1, 6, 300, 41], weights: [5, 6, 3, 3], strides: [1, 1], pads: [1, 1, 1, 1], group: 1, dilations: [1, 1]),

@@ -111,4 +111,21 @@ import Testing
         #expect(decoded.steps == [0, 3, 4, 5, 6])
         #expect(decoded.confidences == [Float](repeating: 0.7, count: 5))
     }
+
+    @Test func vectorArgmaxIsTheFirstLargestLikeTheScalarScan() {
+        // Values from a few levels only, so that rows have many ties; every length up to 40, and the
+        // recognizer's 18 710 classes. Exact: the same index as `for c where row[c] > row[best]`.
+        var state: UInt32 = 7
+        for count in Array(1...40) + [18_710] {
+            for _ in 0..<20 {
+                let row = (0..<count).map { _ -> Float in
+                    state = state &* 1_664_525 &+ 1_013_904_223
+                    return Float(state >> 29) / 8
+                }
+                var scalar = 0
+                for c in 1..<count where row[c] > row[scalar] { scalar = c }
+                #expect(row.withUnsafeBufferPointer { CTCDecoder.argmax($0.baseAddress!, count: count) } == scalar, "\(count)")
+            }
+        }
+    }
 }

@@ -89,7 +89,8 @@ struct HardSwish: VectorFunction {
 }
 struct GELU: VectorFunction {
     @inline(__always) func callAsFunction(_ x: FastMath.Vector) -> FastMath.Vector {
-        x * 0.5 * (1 + FastMath.erf(x * 0.70710678118654752))
+        let half = x * 0.5
+        return half.addingProduct(half, FastMath.erf(x * 0.70710678118654752))
     }
 }
 struct Clamp: VectorFunction {
