@@ -158,15 +158,14 @@ public final class Engine {
 
     // MARK: - Reading the coarse pass
 
-    /// Reads the coarse lines in rounds of `readBatch`, the most relevant to a query that is still
-    /// open first, until no query is open (or every line is read). A query closes when its answer has
-    /// `stopConfidence`, or when it has an answer and no unread line is relevant to it any more
-    /// (`ReadingPriority.isExhausted`: with a position hint, its region and the lines next to its keys
-    /// are read; with the reading head, no unread line reaches τ_read).
-    /// Relevance is the query's position hint within the page's text area, the answerer's layout rules
-    /// (lines in the row of, or just below, a line that holds a query's key phrase or is close to its
-    /// question come next) and the reading head's prior (`priors`, per query and detected line) or,
-    /// without it, a trained RoI head's map over the cells a line covers.
+    /// Reads the coarse lines in rounds of `readBatch` until no query is open (or every line is read);
+    /// the open queries take turns, each taking its most relevant unread line (`ReadingPriority`). A
+    /// query closes when its answer has `stopConfidence`, or when it has an answer and no unread line
+    /// is relevant to it any more (`ReadingPriority.isExhausted`); a block answer (an address) stays open
+    /// while a line that could continue it is unread. Relevance is the reading head's prior (`priors`,
+    /// per query and detected line) or, without it, the query's position hint and a trained RoI head's
+    /// map over the cells a line covers; plus, in both cases, the answerer's layout rules (lines in the
+    /// row of, or just below, a read key line, and lines continuing a block answer come next).
     func readRelevantLines(_ pass: inout CoarsePass, template: Template, questions: [[Float]], cells: PageCellFeatures?,
                            priors: [[Double]]?, timings: inout StageTimings) throws -> [Answered] {
         var answers = template.queries.map { Answered(answer: QueryAnswer(query: $0.name, candidates: [], confidence: 0), similarities: []) }
