@@ -264,8 +264,8 @@ public final class Engine {
         var configuration = heads.roi?.proposal ?? RoIProposalConfiguration()
         if let threshold = query.thresholds.roi ?? self.configuration.roiThreshold { configuration.threshold = threshold }
         guard let head = heads.roi, let cells else {
-            let box = HeadRules.region(for: answer, query: query, pageSize: pass.info.size, coarseScale: pass.scale,
-                                       proposal: configuration)
+            let box = HeadRules.region(for: answer, query: query, detected: pass.boxes, pageSize: pass.info.size,
+                                       coarseScale: pass.scale, proposal: configuration)
             return Proposal(box: box, peak: box == nil ? 0 : 1)
         }
         var tuned = head

@@ -49,13 +49,19 @@ public struct EngineHeads: Sendable {
 enum HeadRules {
     /// The RoI rule: the evidence the coarse answer was read from (its box and its key's box), else the
     /// query's position hint; grown by the paper's context margin and minimum size.
-    static func region(for answer: QueryAnswer, query: Query, pageSize: Size, coarseScale: Double,
+    /// A `region` query's evidence also takes every detected line (`detected`, read or not) whose centre
+    /// lies in its hint region: the coarse pass reads only some of them, and the fine pass detects only
+    /// inside the RoI, so a line the box cut through would be read in pieces.
+    static func region(for answer: QueryAnswer, query: Query, detected: [Rect], pageSize: Size, coarseScale: Double,
                        proposal: RoIProposalConfiguration) -> Rect? {
-        var evidence: Rect?
-        if let best = answer.best {
-            evidence = best.keyBox.map { best.box.union($0) } ?? best.box
-        } else if let hint = query.hint {
-            evidence = hint.pageRegion(in: pageSize)
+        var evidence = answer.best.map { best in best.keyBox.map { best.box.union($0) } ?? best.box }
+        if let hint = query.hint {
+            let area = hint.pageRegion(in: pageSize)
+            if query.type == .region {
+                let inside = detected.filter { $0.isFinite && area.contains($0.center) }
+                evidence = inside.reduce(evidence) { $0?.union($1) ?? $1 }
+            }
+            if evidence == nil { evidence = area }
         }
         guard let evidence else { return nil }
         let margin = proposal.margin / coarseScale, minimum = proposal.minimumSide / coarseScale
