@@ -156,20 +156,33 @@ public final class OCRPipeline: Sendable {
     /// The second half of a pass: turns upside-down lines and reads the lines at `indices` of `found`, in
     /// the order given. A line that reads as nothing or under the confidence floor is nil. The time
     /// goes to `timings.classify` and `timings.recognize` (added, so a pass can read in several rounds).
+    ///
+    /// A long line the classifier turns is read both ways, and the more confident reading is kept. The
+    /// classifier sees a line squeezed into 192 × 48 px, so on a line longer than that (`isSqueezed`) it
+    /// sometimes says "upside down", with high confidence, about an upright line (rapidocr then prints
+    /// garbage for that line); the recognizer, which sees the whole line, tells the two apart, and
+    /// turned lines are few.
     public func recognize(_ indices: some Collection<Int>, of found: DetectedLines,
                           timings: inout OCRTimings) throws -> [TextLine?] {
         guard !indices.isEmpty else { return [] }
         var clock = DispatchTime.now()
         var crops = indices.map { found.crops[$0] }
+        var turned: [(position: Int, original: LineCrop.Line)] = []
         if options.correctOrientation {
             let orientations = try classifier.classify(crops.map(\.image))
             for (i, orientation) in orientations.enumerated() where orientation.needsRotation {
+                if OrientationClassifier.isSqueezed(crops[i].image) { turned.append((i, crops[i])) }
                 crops[i] = LineCrop.rotatedHalfTurn(crops[i])
             }
         }
         timings.classify += milliseconds(since: clock)
         clock = DispatchTime.now()
-        let texts = try recognizer.recognize(crops.map(\.image))
+        var texts = try recognizer.recognize(crops.map(\.image) + turned.map(\.original.image))
+        for (k, line) in turned.enumerated() where texts[crops.count + k].confidence > texts[line.position].confidence {
+            texts[line.position] = texts[crops.count + k]
+            crops[line.position] = line.original
+        }
+        texts.removeLast(turned.count)
         timings.recognize += milliseconds(since: clock)
 
         return zip(crops, texts).map { crop, text in

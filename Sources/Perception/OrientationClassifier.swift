@@ -14,6 +14,10 @@ public final class OrientationClassifier: Sendable {
         network = try PerceptionNetwork.orientationClassifier.load(from: modelsDirectory)
     }
 
+    /// Whether `line` is wider, for its height, than the classifier's input, which then squeezes it
+    /// across: the classifier is least sure of such lines.
+    public static func isSqueezed(_ line: PageImage) -> Bool { line.width * inputHeight > line.height * inputWidth }
+
     /// One orientation per line, in order. Lines are resized to height 48 keeping their aspect
     /// (at most 192 wide) and zero-padded to 192, as rapidocr does.
     public func classify(_ lines: [PageImage]) throws(RuntimeError) -> [Orientation] {

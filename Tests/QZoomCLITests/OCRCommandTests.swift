@@ -73,4 +73,39 @@ import Testing
         #expect(objects.count == 2)
         #expect(objects.allSatisfy { $0["file"] as? String == page && ($0["pages"] as? [Any])?.count == 1 })
     }
+
+    /// Page 2 of the example invoice (scripts/example-document): 50 long lines of 8.5-pt terms, each one
+    /// of eight sentences after its clause number. Squeezed into its 192 × 48 px input, the orientation
+    /// classifier takes some of these upright lines for upside-down ones; read turned, they came out as
+    /// garbage ("nu  i i e  uue ue"), 10 of 50 at 150 dpi. Every line must read as its sentence.
+    @Test func longUprightLinesTheClassifierWouldTurnStillReadRight() throws {
+        let invoice = scratch.appendingPathComponent("invoice.pdf")
+        let maker = Process()
+        maker.executableURL = InfoAndRenderCommandTests.root.appendingPathComponent("scripts/example-document")
+        maker.arguments = [invoice.path]
+        try maker.run()
+        maker.waitUntilExit()
+        try #require(maker.terminationStatus == 0)
+        let sentences = [
+            "These terms apply to every order placed with Northwind Stationery Ltd. by a business customer.",
+            "Prices are in pounds sterling and exclude VAT, which is added at the rate in force on the invoice date.",
+            "Orders received before 2 pm on a working day are dispatched the same day from our Leith warehouse.",
+            "Risk in the goods passes on delivery; title passes only when we have received payment in full.",
+            "Damaged or missing items must be reported within five working days of delivery, with photographs.",
+            "Unopened goods may be returned within thirty days for a refund of the price, less carriage costs.",
+            "Invoices are payable within thirty days; we may suspend deliveries while any invoice is overdue.",
+            "Our liability for any order is limited to its price, except where the law does not allow a limit.",
+        ]
+        func letters(_ text: String) -> String { String(text.lowercased().filter { $0.isLetter }) }
+        let known = Set(sentences.map(letters))
+
+        let run = try qzoom(["ocr", invoice.path, "--page", "2", "--dpi", "150", "--json"])
+        #expect(run.status == 0, "\(run.stderr)")
+        let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
+        let pages = try #require(object["pages"] as? [[String: Any]])
+        let texts = (pages.first?["lines"] as? [[String: Any]] ?? []).compactMap { $0["text"] as? String }
+        let right = texts.filter { known.contains(letters($0)) }
+        // 2 lines of slack for a character read differently on another CPU's kernels.
+        #expect(right.count >= 48, "read \(texts.filter { !known.contains(letters($0)) })")
+    }
 }
