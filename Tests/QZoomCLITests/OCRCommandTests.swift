@@ -99,7 +99,7 @@ import Testing
         func letters(_ text: String) -> String { String(text.lowercased().filter { $0.isLetter }) }
         let known = Set(sentences.map(letters))
 
-        let run = try qzoom(["ocr", invoice.path, "--page", "2", "--dpi", "150", "--json"])
+        let run = try qzoom(["ocr", invoice.path, "--page", "2", "--dpi", "150", "--json", "--timeout", "300"])
         #expect(run.status == 0, "\(run.stderr)")
         let object = try #require(try JSONSerialization.jsonObject(with: Data(run.stdout.utf8)) as? [String: Any])
         let pages = try #require(object["pages"] as? [[String: Any]])
