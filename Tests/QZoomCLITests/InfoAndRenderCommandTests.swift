@@ -36,9 +36,12 @@ import Testing
     func qzoom(_ arguments: [String]) throws -> Run { try Self.run(arguments) }
 
     /// Runs the binary with `arguments` and collects what it printed.
-    static func run(_ arguments: [String]) throws -> Run {
+    static func run(_ arguments: [String]) throws -> Run { try run(binary, arguments) }
+
+    /// Runs `executable` with `arguments` and collects its output.
+    static func run(_ executable: URL, _ arguments: [String]) throws -> Run {
         let process = Process()
-        process.executableURL = binary
+        process.executableURL = executable
         process.arguments = arguments
         let out = Pipe(), err = Pipe()
         process.standardOutput = out
@@ -49,6 +52,11 @@ import Testing
         process.waitUntilExit()
         return Run(status: process.terminationStatus, stdout: String(decoding: stdout, as: UTF8.self),
                    stderr: String(decoding: stderr, as: UTF8.self))
+    }
+
+    /// Draws the bundled example invoice (scripts/example-document) at `url`.
+    static func makeExampleInvoice(at url: URL) throws -> Run {
+        try run(root.appendingPathComponent("scripts/example-document"), [url.path])
     }
 
     /// A 400 × 300 gray two-page TIFF at 200 dpi with a black box at 100…200 × 50…100 on page 2.

@@ -74,30 +74,19 @@ import Testing
         #expect(objects.allSatisfy { $0["file"] as? String == page && ($0["pages"] as? [Any])?.count == 1 })
     }
 
-    /// Page 2 of the example invoice (scripts/example-document): 50 long lines of 8.5-pt terms, each one
-    /// of eight sentences after its clause number. Squeezed into its 192 × 48 px input, the orientation
-    /// classifier takes some of these upright lines for upside-down ones; read turned, they came out as
-    /// garbage ("nu  i i e  uue ue"), 10 of 50 at 150 dpi. Every line must read as its sentence.
+    /// Page 2 of the example invoice (scripts/example-document): 50 long lines of 8.5-pt terms under a
+    /// title. Squeezed into its 192 × 48 px input, the orientation classifier takes some of these upright
+    /// lines for upside-down ones; read turned, they came out as garbage ("nu  i i e  uue ue"), 10 of 50
+    /// at 150 dpi. Every line must read as the PDF's own text layer has it (pdftotext, letters only).
     @Test func longUprightLinesTheClassifierWouldTurnStillReadRight() throws {
         let invoice = scratch.appendingPathComponent("invoice.pdf")
-        let maker = Process()
-        maker.executableURL = InfoAndRenderCommandTests.root.appendingPathComponent("scripts/example-document")
-        maker.arguments = [invoice.path]
-        try maker.run()
-        maker.waitUntilExit()
-        try #require(maker.terminationStatus == 0)
-        let sentences = [
-            "These terms apply to every order placed with Northwind Stationery Ltd. by a business customer.",
-            "Prices are in pounds sterling and exclude VAT, which is added at the rate in force on the invoice date.",
-            "Orders received before 2 pm on a working day are dispatched the same day from our Leith warehouse.",
-            "Risk in the goods passes on delivery; title passes only when we have received payment in full.",
-            "Damaged or missing items must be reported within five working days of delivery, with photographs.",
-            "Unopened goods may be returned within thirty days for a refund of the price, less carriage costs.",
-            "Invoices are payable within thirty days; we may suspend deliveries while any invoice is overdue.",
-            "Our liability for any order is limited to its price, except where the law does not allow a limit.",
-        ]
-        func letters(_ text: String) -> String { String(text.lowercased().filter { $0.isLetter }) }
-        let known = Set(sentences.map(letters))
+        try #require(try InfoAndRenderCommandTests.makeExampleInvoice(at: invoice).status == 0)
+        let printed = try InfoAndRenderCommandTests.run(URL(fileURLWithPath: "/usr/bin/pdftotext"),
+                                                       ["-f", "2", "-l", "2", "-layout", invoice.path, "-"])
+        try #require(printed.status == 0, "\(printed.stderr)")
+        func letters(_ text: some StringProtocol) -> String { String(text.lowercased().filter { $0.isLetter }) }
+        let known = Set(printed.stdout.split(separator: "\n").map { letters($0) }.filter { !$0.isEmpty })
+        try #require(known.count == 9, "the title and eight sentences: \(known)")
 
         let run = try qzoom(["ocr", invoice.path, "--page", "2", "--dpi", "150", "--json", "--timeout", "300"])
         #expect(run.status == 0, "\(run.stderr)")
