@@ -51,8 +51,9 @@ public final class Engine {
         let questions = try timed(&pageTimings, .encode) { try similarity.embeddings(template.queries.map(\.question)) }
         let cells = try timed(&pageTimings, .roi) { try pageCells(pass) }
         let priors = try timed(&pageTimings, .roi) { try readingPriors(pass, questions: questions) }
+        let skipped = Set(template.queries.indices.filter { refinesUnread(template.queries[$0], mode: mode) })
         var coarseAnswers = try readRelevantLines(&pass, template: template, questions: questions, cells: cells,
-                                                  priors: priors, timings: &pageTimings)
+                                                  priors: priors, skipping: skipped, timings: &pageTimings)
         pageTimings[.render] += pass.timings.render
         pageTimings[.detect] += pass.timings.detect + pass.timings.postprocess + pass.timings.crop
         pageTimings[.recognize] += pass.timings.classify + pass.timings.recognize
@@ -166,8 +167,10 @@ public final class Engine {
     /// per query and detected line) or, without it, the query's position hint and a trained RoI head's
     /// map over the cells a line covers; plus, in both cases, the answerer's layout rules (lines in the
     /// row of, or just below, a read key line, and lines continuing a block answer come next).
+    /// A `region` query reads the lines of its hint region, all of them (`ReadingPriority.regionLines`);
+    /// the queries in `skipping` read nothing (`refinesUnread`).
     func readRelevantLines(_ pass: inout CoarsePass, template: Template, questions: [[Float]], cells: PageCellFeatures?,
-                           priors: [[Double]]?, timings: inout StageTimings) throws -> [Answered] {
+                           priors: [[Double]]?, skipping: Set<Int> = [], timings: inout StageTimings) throws -> [Answered] {
         var answers = template.queries.map { Answered(answer: QueryAnswer(query: $0.name, candidates: [], confidence: 0), similarities: []) }
         var lines: [TextLine] = []
         func answerAll() throws {
@@ -181,11 +184,15 @@ public final class Engine {
             }
         }
         if pass.readCount > 0 { try answerAll() }
+        let regions = template.queries.map { ReadingPriority.regionLines($0, boxes: pass.boxes, pageSize: pass.info.size) }
         while !pass.unread.isEmpty {
             let blocks = template.queries.indices.map { ReadingPriority.Block(query: template.queries[$0], answer: answers[$0].answer) }
-            var open = template.queries.indices.filter {
-                !configuration.earlyStop || answers[$0].answer.confidence < configuration.stopConfidence
-                    || blocks[$0]?.isContinued(by: pass.boxes, unread: pass.unread) == true
+            let unread = Set(pass.unread)
+            var open = template.queries.indices.filter { index in
+                if configuration.earlyStop && skipping.contains(index) { return false }
+                if let region = regions[index] { return !configuration.earlyStop || !region.isDisjoint(with: unread) }
+                return !configuration.earlyStop || answers[index].answer.confidence < configuration.stopConfidence
+                    || blocks[index]?.isContinued(by: pass.boxes, unread: pass.unread) == true
             }
             let relevance = try timed(&timings, .roi) {
                 try open.map { priors == nil ? try lineRelevance(pass, lines: lines, answer: answers[$0], question: questions[$0], cells: cells) : nil }
@@ -193,12 +200,12 @@ public final class Engine {
             let keys = open.map { evidence(template.queries[$0], lines: lines, similarities: answers[$0].similarities,
                                            size: pass.info.size, textArea: pass.textArea) }
             var scores = ReadingPriority.scores(pass, queries: open.map { template.queries[$0] }, evidence: keys,
-                                                blocks: open.map { blocks[$0] }, priors: priors.map { all in open.map { all[$0] } },
-                                                relevance: relevance)
+                                                blocks: open.map { blocks[$0] }, regions: open.map { regions[$0] },
+                                                priors: priors.map { all in open.map { all[$0] } }, relevance: relevance)
             if configuration.earlyStop {
                 let threshold = priors == nil ? nil : configuration.readingThreshold ?? heads.reading?.threshold
                 let reading = open.indices.filter { slot in
-                    answers[open[slot]].answer.best == nil
+                    regions[open[slot]] != nil || answers[open[slot]].answer.best == nil
                         || !ReadingPriority.isExhausted(template.queries[open[slot]], scores: scores[slot], readingThreshold: threshold)
                 }
                 open = reading.map { open[$0] }
@@ -211,6 +218,16 @@ public final class Engine {
             try answerAll()
         }
         return answers
+    }
+
+    /// Whether `query` goes to the fine pass whatever the coarse pass reads for it, so that the coarse
+    /// pass reads nothing for it: a `region` query with a position hint in `zoom` mode, or in `qzoom`
+    /// mode under the gate rule, which always refines it (`HeadRules.decide`). Its RoI is then the
+    /// detected lines of its hint region (`HeadRules.region`). A trained gate decides from the coarse
+    /// answer, so under one the region is read first.
+    func refinesUnread(_ query: Query, mode: EngineMode) -> Bool {
+        guard query.type == .region, query.hint != nil else { return false }
+        return mode == .zoom || (mode == .qzoom && heads.gate == nil)
     }
 
     /// The reading head's prior for each query (one value per detected line of `pass`, from what the

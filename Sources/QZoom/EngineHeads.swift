@@ -49,9 +49,10 @@ public struct EngineHeads: Sendable {
 enum HeadRules {
     /// The RoI rule: the evidence the coarse answer was read from (its box and its key's box), else the
     /// query's position hint; grown by the paper's context margin and minimum size.
-    /// A `region` query's evidence also takes every detected line (`detected`, read or not) whose centre
-    /// lies in its hint region: the coarse pass reads only some of them, and the fine pass detects only
-    /// inside the RoI, so a line the box cut through would be read in pieces.
+    /// A `region` query's RoI is its whole hint region, grown to hold every detected line (`detected`)
+    /// whose centre lies in it: its answer is all the text there, and the coarse detector may have
+    /// missed the smallest print (a RoI of only the lines it found would leave those out), while the
+    /// fine pass detects only inside the RoI, so a line the box cut through would be read in pieces.
     static func region(for answer: QueryAnswer, query: Query, detected: [Rect], pageSize: Size, coarseScale: Double,
                        proposal: RoIProposalConfiguration) -> Rect? {
         var evidence = answer.best.map { best in best.keyBox.map { best.box.union($0) } ?? best.box }
@@ -59,7 +60,7 @@ enum HeadRules {
             let area = hint.pageRegion(in: pageSize)
             if query.type == .region {
                 let inside = detected.filter { $0.isFinite && area.contains($0.center) }
-                evidence = inside.reduce(evidence) { $0?.union($1) ?? $1 }
+                evidence = inside.reduce(area) { $0.union($1) }
             }
             if evidence == nil { evidence = area }
         }

@@ -28,12 +28,14 @@ enum ReadingPriority {
     /// score plus the follow score plus, when there is a RoI head, `relevance[i]` (its map over the
     /// cells a line covers).
     /// `blocks[i]`, when `queries[i]` has a block answer, gives the lines that continue it the follow
-    /// score too.
-    static func scores(_ pass: CoarsePass, queries: [Query], evidence: [[ScoredBox]], blocks: [Block?], priors: [[Double]]?,
-                       relevance: [[Double]?]) -> [[Double]] {
+    /// score too. A `region` query (`regions[i]`, its `regionLines`) scores 1 on the lines of its region
+    /// and 0 elsewhere: its answer is exactly those lines.
+    static func scores(_ pass: CoarsePass, queries: [Query], evidence: [[ScoredBox]], blocks: [Block?], regions: [Set<Int>?],
+                       priors: [[Double]]?, relevance: [[Double]?]) -> [[Double]] {
         let area = pass.textArea ?? Rect(origin: Point(x: 0, y: 0), size: pass.info.size)
         return queries.indices.map { index in
             pass.unread.map { position in
+                if let region = regions[index] { return region.contains(position) ? 1 : 0 }
                 let box = pass.boxes[position]
                 let continues = blocks[index]?.isContinued(by: box) ?? false
                 let follow = followWeight * (continues ? 1 : follows(box, evidence[index]))
@@ -51,6 +53,15 @@ enum ReadingPriority {
         let best = scores.max() ?? 0
         if let readingThreshold { return best < readingThreshold }
         return query.hint != nil && best < exhaustedBelow
+    }
+
+    /// The detected lines (positions in `boxes`) a `region` query reads: those whose centre lies in its
+    /// hint region, as its answer takes them (`TextCandidates.regionCandidates`). nil for other queries.
+    /// Such a query is open while one of them is unread, however confident its answer.
+    static func regionLines(_ query: Query, boxes: [Rect], pageSize: Size) -> Set<Int>? {
+        guard query.type == .region, let hint = query.hint else { return nil }
+        let area = hint.pageRegion(in: pageSize)
+        return Set(boxes.indices.filter { boxes[$0].isFinite && area.contains(boxes[$0].center) })
     }
 
     /// A text answer of several lines (an address) may go on above or below what has been read of it:

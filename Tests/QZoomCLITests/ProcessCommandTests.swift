@@ -81,6 +81,31 @@ import Testing
         }
     }
 
+    /// The generic template asks one `region` query, which the gate rule always refines: in qzoom mode
+    /// the coarse pass only detects (it reads no line) and the fine pass reads the small print. In
+    /// coarse mode the coarse pass reads the lines of the footer, all of them, and no others.
+    @Test func aRegionQueryIsReadByTheFinePassAloneOrWhollyByTheCoarsePass() throws {
+        func page1(_ mode: String) throws -> (page: [String: Any], small: [String: Any]) {
+            let run = try process([invoice.path, "--template", "generic", "--mode", mode])
+            #expect(run.status == 0, "\(mode): \(run.stderr)")
+            let pages = (run.json["documents"] as? [[String: Any]])?.first?["pages"] as? [[String: Any]] ?? []
+            let page = try #require(pages.first, "\(mode): no pages in \(run.json)")
+            return (page, try #require(answers(run.json)[1]?["small_print"], "\(mode): no small print"))
+        }
+        func letters(_ answer: [String: Any]) -> String {
+            (answer["value"] as? String ?? "").uppercased().filter { $0.isLetter || $0.isNumber }
+        }
+        let qzoom = try page1("qzoom")
+        #expect(qzoom.page["lines_read"] as? Int == 0, "\(qzoom.page)")
+        #expect(qzoom.small["route"] as? String == "zoom")
+        #expect(letters(qzoom.small).contains("SC418822"), "read as \(qzoom.small["value"] ?? "nothing")")
+
+        let coarse = try page1("coarse")
+        let read = coarse.page["lines_read"] as? Int ?? 0, detected = coarse.page["lines_detected"] as? Int ?? 0
+        #expect(read >= 2 && read < detected / 2, "the footer's lines only: \(read) of \(detected)")
+        #expect(coarse.small["route"] as? String == "coarse")
+    }
+
     @Test func aBadFileIsReportedAndTheOthersGoOn() throws {
         let broken = scratch.appendingPathComponent("broken.pdf")
         try Data("%PDF-1.4 not really".utf8).write(to: broken)

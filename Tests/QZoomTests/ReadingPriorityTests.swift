@@ -27,6 +27,19 @@ import QZoomCore
         #expect(!ReadingPriority.isExhausted(unhinted, scores: [0.1, 0.3], readingThreshold: nil))
     }
 
+    /// A region query reads the detected lines whose centre is in its hint region on the page; other
+    /// queries have no such set.
+    @Test func aRegionQueryReadsTheLinesOfItsRegion() throws {
+        let footer = Query(name: "small_print", question: "What does the small print say?", type: .region,
+                           hint: PositionHint(named: "footer"))
+        let page = Size(width: 600, height: 1000)
+        let boxes = [Rect(x: 50, y: 100, width: 300, height: 20), Rect(x: 50, y: 880, width: 300, height: 10),
+                     Rect(x: 50, y: 960, width: 500, height: 10), Rect(x: 50, y: 820, width: 300, height: 20)]
+        #expect(ReadingPriority.regionLines(footer, boxes: boxes, pageSize: page) == [1, 2])
+        let total = Query(name: "total", question: "How much?", type: .amount, hint: PositionHint(named: "bottom"))
+        #expect(ReadingPriority.regionLines(total, boxes: boxes, pageSize: page) == nil)
+    }
+
     /// With the reading head, any query is exhausted when no unread line scores τ_read (the head's
     /// relevance plus the follow score), whatever its hint.
     @Test func withTheReadingHeadAQueryIsExhaustedWhenNoUnreadLineReachesTauRead() {
