@@ -8,6 +8,8 @@ public struct Amount: Sendable, Equatable {
     public var decimal: String
     /// ISO 4217 code when the printed symbol or code is known ("RM" → "MYR"), else the symbol as printed.
     public var currency: String?
+    /// The currency symbol or code as printed ("RM", "€"), when there is one.
+    public var currencyPrinted: String?
     /// Digits after the decimal separator (0 for a whole amount).
     public var fractionDigits: Int
     /// Letters read as digits (O → 0, S → 5 …) to make the number.
@@ -43,9 +45,17 @@ public enum AmountParser {
     }
 
     /// The currency a label names as a word of its own ("Total (EUR)", "Amount due RM"), if one.
-    public static func currencyCode(in text: String) -> String? {
+    public static func currencyCode(in text: String) -> String? { currency(in: text)?.code }
+
+    /// The currency a label names as a word of its own: as printed, and its ISO 4217 code.
+    public static func currency(in text: String) -> (printed: String, code: String)? {
         let words = text.split { !($0.isLetter || $0.isCurrencySymbol || $0 == "$") }
-        return words.lazy.compactMap { currencies[$0.uppercased()] }.first
+        return words.lazy.compactMap { word in currencies[word.uppercased()].map { (String(word), $0) } }.first
+    }
+
+    /// The ISO 4217 code of a text that is nothing but a currency symbol or code ("£", " eur "), else nil.
+    public static func currencyOnly(_ text: String) -> String? {
+        currencies[text.trimmingCharacters(in: .whitespacesAndNewlines).uppercased()]
     }
 
     /// Currency codes and symbols, and the ISO 4217 code each stands for ("$" is left as printed:
@@ -72,12 +82,14 @@ public enum AmountParser {
            currencyBefore(characters, at: start) == nil { return nil }
         guard let number = scanNumber(characters, from: start) else { return nil }
         var lower = start, upper = number.end
-        var currency: String?
+        var currency: String?, currencyPrinted: String?
         if let prefix = currencyBefore(characters, at: start) {
             currency = prefix.code
+            currencyPrinted = String(characters[prefix.start..<(prefix.start + prefix.length)])
             lower = prefix.start
         } else if let suffix = currencyAfter(characters, at: number.end) {
             currency = suffix.code
+            currencyPrinted = String(characters[(suffix.end - suffix.length)..<suffix.end])
             upper = suffix.end
         }
         // A minus sign, but not the dash of a phone number or a range ("07-3507405", "10-12").
@@ -88,7 +100,7 @@ public enum AmountParser {
             lower = dash
         }
         return Amount(printed: String(characters[lower..<upper]), range: lower..<upper,
-                      decimal: (negative ? "-" : "") + number.decimal, currency: currency,
+                      decimal: (negative ? "-" : "") + number.decimal, currency: currency, currencyPrinted: currencyPrinted,
                       fractionDigits: number.fractionDigits, repairs: number.repairs)
     }
 
@@ -185,7 +197,7 @@ public enum AmountParser {
 
 
     /// A currency code or symbol ending at `position`, directly or across one space.
-    private static func currencyBefore(_ characters: [Character], at position: Int) -> (code: String, start: Int)? {
+    private static func currencyBefore(_ characters: [Character], at position: Int) -> (code: String, start: Int, length: Int)? {
         var end = position
         if end > 0, characters[end - 1] == " " { end -= 1 }
         for length in stride(from: 3, through: 1, by: -1) where end - length >= 0 {
@@ -194,13 +206,13 @@ public enum AmountParser {
             let start = end - length
             // A code must not be the tail of a longer word ("FORM 12" is not "RM 12").
             if token.first?.isLetter == true, start > 0, characters[start - 1].isLetter { continue }
-            return (code, start)
+            return (code, start, length)
         }
         return nil
     }
 
     /// A currency code or symbol starting at `position`, directly or after one space.
-    private static func currencyAfter(_ characters: [Character], at position: Int) -> (code: String, end: Int)? {
+    private static func currencyAfter(_ characters: [Character], at position: Int) -> (code: String, end: Int, length: Int)? {
         var start = position
         if start < characters.count, characters[start] == " " { start += 1 }
         for length in stride(from: 3, through: 1, by: -1) where start + length <= characters.count {
@@ -208,7 +220,7 @@ public enum AmountParser {
             guard let code = currencies[token] else { continue }
             let end = start + length
             if token.last?.isLetter == true, end < characters.count, characters[end].isLetter { continue }
-            return (code, end)
+            return (code, end, length)
         }
         return nil
     }

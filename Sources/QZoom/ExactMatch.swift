@@ -1,6 +1,7 @@
 /// The one definition of "exact match after normalisation" that every benchmark scores with
 /// (docs/answerer.md, "Scoring"). Both sides go through the same rules:
-/// - amount: compared as decimals ("RM 3.90" = "3.9" = "$3.90"); the currency is not compared;
+/// - amount: compared as decimals ("RM 3.90" = "3.9" = "$3.90"); the currency is not compared; a value
+///   that is only a currency (a currency query's answer) is compared as its ISO 4217 code ("£" = "GBP");
 /// - date: compared as ISO 8601 dates read with the template's date order ("12-01-19" = "12/01/2019");
 /// - integer: compared as whole numbers ("007" = "7");
 /// - text, id, region: case and whitespace are ignored ("27,JALAN" = "27, jalan"), and so are
@@ -16,6 +17,7 @@ public enum ExactMatch {
         switch type {
         case .amount:
             if let decimal = AmountParser.normalize(value) { return canonicalDecimal(decimal) }
+            if let code = AmountParser.currencyOnly(value) { return code }
         case .integer:
             let amounts = AmountParser.amounts(in: value)
             if amounts.count == 1, amounts[0].fractionDigits == 0 { return canonicalDecimal(amounts[0].decimal) }

@@ -29,7 +29,9 @@ extension AnswerContext {
             for token in tokens[position] {
                 let (link, labelExcluded) = keyLink(forValueAt: position, characters: token.range)
                 // "Invoice total (AUD)  21,170.84": the currency is printed in the key, not by the number.
-                let currency = token.currency ?? link.flatMap { AmountParser.currencyCode(in: $0.text) }
+                let printedCurrency = token.currency.map { (printed: token.currencyPrinted ?? $0, code: $0) }
+                    ?? link.flatMap { AmountParser.currency(in: $0.text) }
+                let currency = printedCurrency?.code
                 if query.reportsCurrency && currency == nil { continue }
                 let box = line.box(ofCharacters: token.range)
                 var features = CandidateFeatures()
@@ -44,7 +46,8 @@ extension AnswerContext {
                     + FieldWeights.position * features.position + FieldWeights.ocr * features.ocr
                     + FieldWeights.similarity * features.similarity
                     - (labelExcluded ? FieldWeights.excludedPenalty : 0)
-                let value = query.reportsCurrency ? currency ?? "" : token.printed
+                // A currency query: the symbol or code as printed ("£"), normalised to ISO 4217 ("GBP").
+                let value = query.reportsCurrency ? printedCurrency?.printed ?? "" : token.printed
                 let normalized = query.reportsCurrency ? currency ?? "" : token.normalized
                 candidates.append(Candidate(value: value, normalized: normalized, currency: currency,
                                             isAmbiguous: token.isAmbiguous, box: box, keyBox: link?.keyBox,

@@ -5,6 +5,8 @@ struct TypedToken {
     var range: Range<Int>
     var normalized: String
     var currency: String?
+    /// The currency as printed ("£"), when `currency` is set.
+    var currencyPrinted: String?
     var isAmbiguous = false
     /// 0...1: how well the token fits the type (see docs/answerer.md).
     var validity: Double
@@ -41,7 +43,7 @@ enum TypedTokens {
             if amount.isNegative { validity *= 0.3 }
             if Double(amount.decimal) == 0 { validity *= 0.5 }
             return TypedToken(printed: amount.printed, range: amount.range, normalized: amount.decimal,
-                              currency: amount.currency, validity: max(0, validity))
+                              currency: amount.currency, currencyPrinted: amount.currencyPrinted, validity: max(0, validity))
         }
     }
 

@@ -217,14 +217,16 @@ import QZoomCore
             Self.line("Subtotal USD 1,000.00", x: 20, y: 600),
             Self.line("Total € 1.234,00", x: 20, y: 630),
         ])
-        #expect(Answerer().answer(query, on: page).value == "EUR")
+        let euro = Answerer().answer(query, on: page)
+        #expect(euro.value == "€" && euro.normalized == "EUR", "as printed, and as its ISO code")
 
         // The currency printed in the total's label, with a bare number beside it.
         let labelled = Self.page([
             Self.line("Subtotal 19,246.22", x: 20, y: 600),
             Self.line("Invoice total (AUD) 21,170.84", x: 20, y: 630),
         ])
-        #expect(Answerer().answer(query, on: labelled).value == "AUD")
+        let australian = Answerer().answer(query, on: labelled)
+        #expect(australian.value == "AUD" && australian.normalized == "AUD")
     }
 
     @Test func questionSimilarityCanStandInForAMissingKeyPhrase() {

@@ -150,6 +150,9 @@ import Testing
         #expect(ExactMatch.matches("RM 3.90", "3.9", type: .amount))
         #expect(ExactMatch.matches("$8.20", "8.20", type: .amount))
         #expect(!ExactMatch.matches("8.21", "8.20", type: .amount))
+        // A currency query's answer: the currency as printed or its code.
+        #expect(ExactMatch.matches("£", "GBP", type: .amount) && ExactMatch.matches("RM", "MYR", type: .amount))
+        #expect(!ExactMatch.matches("€", "GBP", type: .amount))
         #expect(ExactMatch.matches("12-01-19", "12/01/2019", type: .date))
         #expect(!ExactMatch.matches("12/01/2019", "01/12/2019", type: .date))
         #expect(ExactMatch.matches("12/01/2019", "01/12/2019", type: .date, dateOrder: .dayMonthYear) == false)
