@@ -6,10 +6,11 @@ import QZoomCore
 public final class TextRecognizer: Sendable {
     /// The model's input height; lines are resized to it keeping their aspect ratio.
     public static let lineHeight = 48
-    /// Lines are batched like rapidocr (sorted by aspect ratio, six per batch, at least 320 px wide),
-    /// because the padding width changes the network's output slightly and parity needs the same inputs.
+    /// Lines are batched like rapidocr (sorted by aspect ratio, six per batch), but padded to at least
+    /// 128 px where rapidocr pads to 320: on short lines that padding was a third of the recognizer's
+    /// work, with the same accuracy (docs/benchmarks.md, "narrower recognizer batches").
     public static let batchSize = 6
-    public static let minimumBatchWidth = 320
+    public static let minimumBatchWidth = 128
 
     let network: Network
     let decoder: CTCDecoder
