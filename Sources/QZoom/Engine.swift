@@ -222,9 +222,9 @@ public final class Engine {
 
     /// Whether `query` goes to the fine pass whatever the coarse pass reads for it, so that the coarse
     /// pass reads nothing for it: a `region` query with a position hint in `zoom` mode, or in `qzoom`
-    /// mode under the gate rule, which always refines it (`HeadRules.decide`). Its RoI is then the
-    /// detected lines of its hint region (`HeadRules.region`). A trained gate decides from the coarse
-    /// answer, so under one the region is read first.
+    /// mode under the gate rule, which always refines it (`HeadRules.decide`). Its RoI is then its hint
+    /// region (`HeadRules.region`). A trained gate decides from the coarse answer, so under one the
+    /// region is read first.
     func refinesUnread(_ query: Query, mode: EngineMode) -> Bool {
         guard query.type == .region, query.hint != nil else { return false }
         return mode == .zoom || (mode == .qzoom && heads.gate == nil)
