@@ -22,9 +22,10 @@ struct BenchCommand: ParsableCommand {
         "lines read" is the share of the coarse pass's detected lines that were recognised (1 in full \
         mode, which reads them all).
 
-        The modes run one after the other over all files, models loaded once; then qzoom again at every \
-        coarse budget of --sweep, for the Pareto plot (--plot). The table is Markdown, for \
-        docs/benchmarks.md.
+        Every mode, then qzoom again at every coarse budget of --sweep (for the Pareto plot, --plot), \
+        runs on a file before the next file is read, models loaded once: load from other processes \
+        then falls on every run alike, and the speed ratios hold on a shared machine. The table is \
+        Markdown, for docs/benchmarks.md.
         """)
 
     @Option(help: ArgumentHelp("The template whose queries are answered.", valueName: "name"))
@@ -65,15 +66,23 @@ struct BenchCommand: ParsableCommand {
             return (file: file, labels: try GroundTruth.labels(at: URL(fileURLWithPath: labels).appending(path: "\(name).json")))
         }
 
-        var runs: [Run] = []
         let baseSide = processor.engine.configuration.coarseLongSide
-        for mode in modeList {
-            runs.append(try measure(processor, mode: mode, label: mode.rawValue, documents: documents, template: template))
-        }
+        var runs = modeList.map { Run(label: $0.rawValue, mode: $0, side: baseSide) }
         for side in sides where side != baseSide || !modeList.contains(.qzoom) {
-            processor.engine.configuration.coarseLongSide = side
-            runs.append(try measure(processor, mode: .qzoom, label: "qzoom@\(side)", documents: documents, template: template))
+            runs.append(Run(label: "qzoom@\(side)", mode: .qzoom, side: side))
         }
+        let processors = runs.map {
+            EngineProcessor(engine: processor.engine, library: processor.library, limits: processor.limits, mode: $0.mode)
+        }
+        let progress = Progress(total: documents.count)
+        for (index, document) in documents.enumerated() {
+            progress.show(index, document.file)
+            for slot in runs.indices {
+                processor.engine.configuration.coarseLongSide = runs[slot].side
+                measure(processors[slot], document: document, template: template, into: &runs[slot])
+            }
+        }
+        progress.finish()
         processor.engine.configuration.coarseLongSide = baseSide
         print(Self.table(runs, template: template, documents: documents.count, heads: processor.headsVersion ?? "none"))
         if let plot {
@@ -96,6 +105,8 @@ struct BenchCommand: ParsableCommand {
         var counted: [String: Int] = [:]
         var pages = 0
         var seconds = 0.0
+        /// Wall time of each document, in the order of the documents; nil where it failed.
+        var secondsPerDocument: [Double?] = []
         var megapixels = 0.0
         var zoomed = 0
         var answers = 0
@@ -104,6 +115,16 @@ struct BenchCommand: ParsableCommand {
         var linesRead = 0
 
         var pagesPerSecond: Double { seconds > 0 ? Double(pages) / seconds : 0 }
+        /// The median over documents of how many times faster than `full` this run read the document.
+        func medianSpeedup(over full: Run) -> Double? {
+            let ratios = zip(full.secondsPerDocument, secondsPerDocument).compactMap { pair -> Double? in
+                guard let base = pair.0, let own = pair.1, own > 0 else { return nil }
+                return base / own
+            }.sorted()
+            guard !ratios.isEmpty else { return nil }
+            let middle = ratios.count / 2
+            return ratios.count % 2 == 1 ? ratios[middle] : (ratios[middle - 1] + ratios[middle]) / 2
+        }
         func exactMatch(_ query: String) -> Double? {
             (counted[query] ?? 0) > 0 ? Double(right[query] ?? 0) / Double(counted[query] ?? 1) : nil
         }
@@ -113,60 +134,57 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    func measure(_ processor: EngineProcessor, mode: EngineMode, label: String,
-                 documents: [(file: String, labels: [String: String])], template: Template) throws -> Run {
-        var run = Run(label: label, mode: mode, side: processor.engine.configuration.coarseLongSide)
-        let modeProcessor = EngineProcessor(engine: processor.engine, library: processor.library,
-                                            limits: processor.limits, mode: mode)
-        let progress = Progress(total: documents.count)
-        for (index, document) in documents.enumerated() {
-            progress.show(index, "\(label): \(document.file)")
+    /// Runs one document through `modeProcessor` and adds what it took and what it got right to `run`.
+    func measure(_ modeProcessor: EngineProcessor, document: (file: String, labels: [String: String]), template: Template,
+                 into run: inout Run) {
             let start = DispatchTime.now()
-            var pages: [PageResult] = []
-            do {
-                let opened = try modeProcessor.open(URL(fileURLWithPath: document.file), requestedTemplate: template.name)
-                for page in stride(from: 1, through: opened.pageCount, by: 1) {
-                    pages.append(try modeProcessor.process(page: page, of: opened))
-                }
-            } catch {
-                run.failures += 1
-                FileHandle.standardError.write(Data("qzoom bench: \(document.file): \(error)\n".utf8))
+        var pages: [PageResult] = []
+        var failed = false
+        do {
+            let opened = try modeProcessor.open(URL(fileURLWithPath: document.file), requestedTemplate: template.name)
+            for page in stride(from: 1, through: opened.pageCount, by: 1) {
+                pages.append(try modeProcessor.process(page: page, of: opened))
             }
-            run.seconds += Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
-            run.pages += pages.count
-            run.megapixels += pages.map(\.megapixels).reduce(0, +)
-            run.linesDetected += pages.compactMap(\.linesDetected).reduce(0, +)
-            run.linesRead += pages.compactMap(\.linesRead).reduce(0, +)
-            for query in template.queries {
-                guard let expected = document.labels[query.name], !expected.isEmpty else { continue }
-                let answers = pages.flatMap(\.answers).filter { $0.query == query.name }
-                let best = answers.max { $0.confidence < $1.confidence }
-                run.counted[query.name, default: 0] += 1
-                let right = query.type == .region ? ExactMatch.regionHolds(best?.value, expected)
-                    : ExactMatch.matches(best?.value, expected, type: query.type, dateOrder: template.dateOrder)
-                if right {
-                    run.right[query.name, default: 0] += 1
-                }
-            }
-            for answer in pages.flatMap(\.answers) {
-                run.answers += 1
-                if answer.route == .zoom { run.zoomed += 1 }
+        } catch {
+            run.failures += 1
+            failed = true
+            FileHandle.standardError.write(Data("qzoom bench: \(document.file): \(error)\n".utf8))
+        }
+        let seconds = Double(DispatchTime.now().uptimeNanoseconds - start.uptimeNanoseconds) / 1e9
+        run.seconds += seconds
+        run.secondsPerDocument.append(failed ? nil : seconds)
+        run.pages += pages.count
+        run.megapixels += pages.map(\.megapixels).reduce(0, +)
+        run.linesDetected += pages.compactMap(\.linesDetected).reduce(0, +)
+        run.linesRead += pages.compactMap(\.linesRead).reduce(0, +)
+        for query in template.queries {
+            guard let expected = document.labels[query.name], !expected.isEmpty else { continue }
+            let answers = pages.flatMap(\.answers).filter { $0.query == query.name }
+            let best = answers.max { $0.confidence < $1.confidence }
+            run.counted[query.name, default: 0] += 1
+            let right = query.type == .region ? ExactMatch.regionHolds(best?.value, expected)
+                : ExactMatch.matches(best?.value, expected, type: query.type, dateOrder: template.dateOrder)
+            if right {
+                run.right[query.name, default: 0] += 1
             }
         }
-        progress.finish()
-        return run
+        for answer in pages.flatMap(\.answers) {
+            run.answers += 1
+            if answer.route == .zoom { run.zoomed += 1 }
+        }
     }
 
     static func table(_ runs: [Run], template: Template, documents: Int, heads: String) -> String {
         let queries = template.queries.map(\.name).filter { name in runs.contains { ($0.counted[name] ?? 0) > 0 } }
         let full = runs.first { $0.mode == .full }
-        var lines = ["| run | " + queries.joined(separator: " | ") + " | mean EM | pages/s | × full | MP/page | lines read | zoom rate | failed |",
-                     "|---" + String(repeating: "|---", count: queries.count + 7) + "|"]
+        var lines = ["| run | " + queries.joined(separator: " | ") + " | mean EM | pages/s | × full | median × full | MP/page | lines read | zoom rate | failed |",
+                     "|---" + String(repeating: "|---", count: queries.count + 8) + "|"]
         for run in runs {
             let cells = queries.map { run.exactMatch($0).map { String(format: "%.3f", $0) } ?? "–" }
             let ratio = full.map { $0.pagesPerSecond > 0 ? String(format: "%.2f×", run.pagesPerSecond / $0.pagesPerSecond) : "–" } ?? "–"
+            let median = full.flatMap { run.medianSpeedup(over: $0) }.map { String(format: "%.2f×", $0) } ?? "–"
             lines.append("| \(run.label) | " + cells.joined(separator: " | ")
-                + String(format: " | %.3f | %.3f | %@ | %.2f | %.2f | %.2f | %d |", run.meanExactMatch, run.pagesPerSecond, ratio,
+                + String(format: " | %.3f | %.3f | %@ | %@ | %.2f | %.2f | %.2f | %d |", run.meanExactMatch, run.pagesPerSecond, ratio, median,
                          run.pages > 0 ? run.megapixels / Double(run.pages) : 0,
                          run.linesDetected > 0 ? Double(run.linesRead) / Double(run.linesDetected) : 0,
                          run.answers > 0 ? Double(run.zoomed) / Double(run.answers) : 0, run.failures))
