@@ -137,7 +137,7 @@ struct BenchCommand: ParsableCommand {
     /// Runs one document through `modeProcessor` and adds what it took and what it got right to `run`.
     func measure(_ modeProcessor: EngineProcessor, document: (file: String, labels: [String: String]), template: Template,
                  into run: inout Run) {
-            let start = DispatchTime.now()
+        let start = DispatchTime.now()
         var pages: [PageResult] = []
         var failed = false
         do {
