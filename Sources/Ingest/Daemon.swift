@@ -39,7 +39,7 @@ public final class Daemon {
         treeLock = try Self.lockTree(tree)
         try FileManager.default.createDirectory(at: configuration.database.deletingLastPathComponent(),
                                                 withIntermediateDirectories: true)
-        store = try ResultStore(path: configuration.database.path)
+        store = try Self.openStore(at: configuration.database.path)
         signals = try SignalFD()
         // A worker that dies leaves its job pipe without a reader: writing to it must fail with EPIPE.
         signal(SIGPIPE, SIG_IGN)
@@ -47,6 +47,20 @@ public final class Daemon {
     }
 
     deinit { close(treeLock) }
+
+    /// Opens (creating or migrating) the store; a busy or locked database (a reader such as `qzoom
+    /// status` opening it while it is being created) is tried again for up to 30 s.
+    static func openStore(at path: String) throws -> ResultStore {
+        let deadline = Date().addingTimeInterval(30)
+        while true {
+            do {
+                return try ResultStore(path: path)
+            } catch let error as StoreError where error.isTransient && Date() < deadline {
+                log("the database is busy (\(error)); trying again")
+                usleep(250_000)
+            }
+        }
+    }
 
     private static func lockTree(_ tree: DropTree) throws -> Int32 {
         let path = tree.root.appendingPathComponent(".qzoomd.lock").path

@@ -98,13 +98,16 @@ final class DaemonHarness {
     }
 
     /// The daemon's database, once the daemon has created it.
+    /// Fails with the daemon's log when the daemon exits first or the store is not ready in time.
     func store() throws -> ResultStore {
         let deadline = Date().addingTimeInterval(120)
         while true {
             do {
                 return try ResultStore.existing(path: database.path)
-            } catch StoreError.noDatabase, StoreError.schemaNotCurrent where Date() < deadline {
-                usleep(20_000)
+            } catch StoreError.noDatabase, StoreError.schemaNotCurrent where Date() < deadline && process?.isRunning != false {
+                usleep(100_000)
+            } catch {
+                throw FixtureError("the store is not ready (\(error))\n--- daemon log ---\n\(log)")
             }
         }
     }
