@@ -27,9 +27,15 @@ public final class Engine {
         self.configuration = configuration
     }
 
-    /// Renders and detects a page at the coarse budget, reading nothing yet.
-    public func coarsePass(_ source: PageSource, page: Int) throws -> CoarsePass {
-        try CoarsePass(ocr: ocr, source: source, page: page, longSide: configuration.coarseLongSide,
+    /// The long side of the coarse pass for `template`: its own, else the configured one.
+    public func coarseLongSide(for template: Template?) -> Int {
+        template?.coarseLongSide ?? configuration.coarseLongSide
+    }
+
+    /// Renders and detects a page at the coarse budget of `template` (nil: the configured one), reading
+    /// nothing yet.
+    public func coarsePass(_ source: PageSource, page: Int, template: Template? = nil) throws -> CoarsePass {
+        try CoarsePass(ocr: ocr, source: source, page: page, longSide: coarseLongSide(for: template),
                        pagePixels: configuration.coarsePagePixels, cellFeatures: heads.roi != nil || heads.reading != nil)
     }
 
@@ -47,7 +53,7 @@ public final class Engine {
         if mode == .full { return try processFull(source, page: page, template: template) }
 
         var pageTimings = StageTimings()
-        var pass = try coarse ?? coarsePass(source, page: page)
+        var pass = try coarse ?? coarsePass(source, page: page, template: template)
         let questions = try timed(&pageTimings, .encode) { try similarity.embeddings(template.queries.map(\.question)) }
         let cells = try timed(&pageTimings, .roi) { try pageCells(pass) }
         let priors = try timed(&pageTimings, .roi) { try readingPriors(pass, questions: questions) }

@@ -12,14 +12,19 @@ public struct Template: Sendable, Equatable {
     /// How to read a date whose day and month could be swapped (03/04/2018).
     public var dateOrder: DateOrder
     public var match: MatchRules
+    /// The long side of this template's coarse pass, when it differs from the engine's
+    /// `coarse_long_side`: smaller for a template whose questions are read by the fine pass anyway
+    /// (small print), so its coarse pass only has to find the text, not read it.
+    public var coarseLongSide: Int?
     public var queries: [Query]
 
     public init(name: String, description: String = "", dateOrder: DateOrder = .dayMonthYear,
-                match: MatchRules = MatchRules(), queries: [Query]) {
+                match: MatchRules = MatchRules(), coarseLongSide: Int? = nil, queries: [Query]) {
         self.name = name
         self.description = description
         self.dateOrder = dateOrder
         self.match = match
+        self.coarseLongSide = coarseLongSide
         self.queries = queries
     }
 

@@ -15,6 +15,11 @@ public struct TemplateLibrary: Sendable {
 
     public func template(named name: String) -> Template? { templates.first { $0.name == name } }
 
+    /// This library with `template` in place of the one of its name.
+    public func replacing(_ template: Template) -> TemplateLibrary {
+        TemplateLibrary(templates: templates.map { $0.name == template.name ? template : $0 })
+    }
+
     /// The template an inbox subfolder names: by its name or one of its `folders` (case-insensitive).
     public func template(forFolder folder: String) -> Template? {
         let folder = folder.lowercased()

@@ -63,7 +63,7 @@ public enum TemplateLoader {
     }
 
     private static func readTemplate(_ root: TableReader) throws(TemplateError) -> Template {
-        try root.rejectUnknownKeys(["name", "description", "date_order", "match", "query"])
+        try root.rejectUnknownKeys(["name", "description", "date_order", "coarse_long_side", "match", "query"])
         let name = try root.requiredString("name")
         try root.check(isValidName(name), key: "name", .invalidName(name))
         let dateOrder: DateOrder
@@ -75,6 +75,9 @@ public enum TemplateLoader {
         } else {
             dateOrder = .dayMonthYear
         }
+        let coarseLongSide = try root.int("coarse_long_side")
+        try root.check(coarseLongSide.map { (64...8192).contains($0) } ?? true, key: "coarse_long_side",
+                       .outOfRange(key: "coarse_long_side", detail: "must be between 64 and 8192 pixels"))
         let match = try root.subtable("match").map(readMatchRules) ?? MatchRules()
         let elements = try root.arrayOfTables("query")
         guard !elements.isEmpty else { throw root.error(.noQueries) }
@@ -85,7 +88,7 @@ public enum TemplateLoader {
             queries.append(query)
         }
         return Template(name: name, description: try root.string("description") ?? "", dateOrder: dateOrder,
-                        match: match, queries: queries)
+                        match: match, coarseLongSide: coarseLongSide, queries: queries)
     }
 
     private static func readMatchRules(_ table: TableReader) throws(TemplateError) -> MatchRules {

@@ -29,7 +29,7 @@ public struct QueryTrainingMaterial: Sendable {
 
 extension Engine {
     /// Runs the ladder over one page: a pass at each of `coarseBudgets` (long sides, ascending; one of
-    /// them should be the engine's own `coarseLongSide`), every line read, every query answered at each. `labels` (query → value), when given, become the ladders' references.
+    /// them should be the engine's own `coarseLongSide(for: template)`), every line read, every query answered at each. `labels` (query → value), when given, become the ladders' references.
     public func trainingMaterial(_ source: PageSource, page: Int, template: Template, group: String,
                                  coarseBudgets: [Int], labels: [String: String]?, extractor: CellFeatureExtractor,
                                  lineLayout: LineFeatureLayout) throws -> [QueryTrainingMaterial] {
@@ -40,13 +40,14 @@ extension Engine {
                                   pageSize: Size(width: 0, height: 0), evidence: [], states: [], ladderCells: [], answers: [],
                                   reference: labels?[query.name].flatMap { $0.isEmpty ? nil : Self.normalized($0, query, template) })
         }
+        let coarseSide = coarseLongSide(for: template)
         for side in coarseBudgets {
             var pass = try CoarsePass(ocr: ocr, source: source, page: page, longSide: side,
                                       pagePixels: configuration.coarsePagePixels, cellFeatures: true)
             try pass.read(pass.unread, with: ocr)
             let lines = pass.readLines
             let page = try Self.cells(of: pass, extractor: extractor)
-            let lineFeatures = side == configuration.coarseLongSide ? try Self.lineFeatures(of: pass, layout: lineLayout) : nil
+            let lineFeatures = side == coarseSide ? try Self.lineFeatures(of: pass, layout: lineLayout) : nil
             let isTop = side == coarseBudgets.last
             for (index, query) in template.queries.enumerated() {
                 var ignored = StageTimings()
@@ -61,7 +62,7 @@ extension Engine {
                     lines: zip(lines, answered.similarities).map { ScoredBox(box: $0.box, score: Float(max($1, 0))) },
                     candidates: answered.answer.candidates.prefix(8).map { ScoredBox(box: $0.box, score: Float($0.score)) }) }
                 material[index].ladderCells.append(cells)
-                if side == configuration.coarseLongSide {
+                if side == coarseSide {
                     material[index].cells = cells
                     material[index].lines = lineFeatures
                     material[index].lineBoxes = pass.boxes

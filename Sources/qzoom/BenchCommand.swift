@@ -66,24 +66,26 @@ struct BenchCommand: ParsableCommand {
             return (file: file, labels: try GroundTruth.labels(at: URL(fileURLWithPath: labels).appending(path: "\(name).json")))
         }
 
-        let baseSide = processor.engine.configuration.coarseLongSide
+        let baseSide = processor.engine.coarseLongSide(for: template)
         var runs = modeList.map { Run(label: $0.rawValue, mode: $0, side: baseSide) }
         for side in sides where side != baseSide || !modeList.contains(.qzoom) {
             runs.append(Run(label: "qzoom@\(side)", mode: .qzoom, side: side))
         }
-        let processors = runs.map {
-            EngineProcessor(engine: processor.engine, library: processor.library, limits: processor.limits, mode: $0.mode)
+        // Each run reads the template at its own coarse budget.
+        let processors = runs.map { run in
+            var sized = template
+            sized.coarseLongSide = run.side
+            return EngineProcessor(engine: processor.engine, library: processor.library.replacing(sized),
+                                   limits: processor.limits, mode: run.mode)
         }
         let progress = Progress(total: documents.count)
         for (index, document) in documents.enumerated() {
             progress.show(index, document.file)
             for slot in runs.indices {
-                processor.engine.configuration.coarseLongSide = runs[slot].side
                 measure(processors[slot], document: document, template: template, into: &runs[slot])
             }
         }
         progress.finish()
-        processor.engine.configuration.coarseLongSide = baseSide
         print(Self.table(runs, template: template, documents: documents.count, heads: processor.headsVersion ?? "none"))
         if let plot {
             var points: [ParetoPlot.Point] = runs.filter { $0.mode == .qzoom }.sorted { $0.side < $1.side }.map {

@@ -14,7 +14,7 @@ struct TrainCommand: ParsableCommand {
         discussion: """
         Every page is read at each budget of --ladder (long sides in pixels, ascending), every line, and \
         every query of the template answered at each (docs/heads.md):
-        - the RoI head learns, at the engine's coarse budget, the cells of the evidence of the highest \
+        - the RoI head learns, at the template's coarse budget, the cells of the evidence of the highest \
         budget's answer (its box and its key's box): foreground, background and ignored cells by the \
         paper's rules;
         - the gate learns from consistency-aware labels: the two highest budgets must agree (or, with \
@@ -47,8 +47,8 @@ struct TrainCommand: ParsableCommand {
     @Option(help: ArgumentHelp("Where to write the heads.", valueName: "dir"))
     var out = "heads"
 
-    @Option(help: ArgumentHelp("The budgets, long sides in pixels, ascending; include the engine's coarse budget.", valueName: "list"))
-    var ladder = "640,1024,2000"
+    @Option(help: ArgumentHelp("The budgets, long sides in pixels, ascending; include the coarse budget of every template trained on (the engine's, 1024, and generic's 768 by default).", valueName: "list"))
+    var ladder = "640,768,1024,2000"
 
     @Option(help: ArgumentHelp("τ_gate written into the gate's manifest.", valueName: "p"))
     var gateThreshold = 0.5
@@ -70,8 +70,8 @@ struct TrainCommand: ParsableCommand {
         if let template, processor.library.template(named: template) == nil {
             throw ValidationError("no template named \(template)")
         }
-        if !budgets.contains(processor.engine.configuration.coarseLongSide) {
-            throw ValidationError("--ladder must include the engine's coarse budget, \(processor.engine.configuration.coarseLongSide)")
+        if let template = template.flatMap(processor.library.template(named:)) {
+            try Self.check(budgets, include: template, of: processor.engine)
         }
         let extractor = CellFeatureExtractor(layout: CellFeatureLayout(detectorChannels: 96), seed: seed)
         let lineLayout = LineFeatureLayout(detectorChannels: 96)
@@ -94,6 +94,7 @@ struct TrainCommand: ParsableCommand {
                 guard let template = processor.library.template(named: document.template) else {
                     throw ValidationError("no template named \(document.template)")
                 }
+                try Self.check(budgets, include: template, of: processor.engine)
                 for page in stride(from: 1, through: document.pageCount, by: 1) {
                     material += try processor.engine.trainingMaterial(
                         document.source, page: page, template: template, group: name, coarseBudgets: budgets,
@@ -159,5 +160,13 @@ struct TrainCommand: ParsableCommand {
         }
         guard !written.isEmpty else { throw ExitCode.failure }
         print("heads written to \(folder.path)")
+    }
+
+    /// The ladder must hold the template's coarse budget: the heads learn from the pass made there.
+    static func check(_ budgets: [Int], include template: Template, of engine: Engine) throws {
+        let side = engine.coarseLongSide(for: template)
+        guard budgets.contains(side) else {
+            throw ValidationError("--ladder must include the coarse budget of template \(template.name), \(side)")
+        }
     }
 }

@@ -104,6 +104,10 @@ import Testing
         let read = coarse.page["lines_read"] as? Int ?? 0, detected = coarse.page["lines_detected"] as? Int ?? 0
         #expect(read >= 2 && read < detected / 2, "the footer's lines only: \(read) of \(detected)")
         #expect(coarse.small["route"] as? String == "coarse")
+        // The generic template's own coarse budget (config/templates/generic.toml), not the engine's 1024.
+        let size = coarse.page["size"] as? [String: Double] ?? [:]
+        let longSide = max(size["width"] ?? 0, size["height"] ?? 0) * (coarse.page["coarse_scale"] as? Double ?? 0)
+        #expect(abs(longSide - 768) < 32, "coarse long side \(longSide)")  // the detector's input is rounded to 32 px
     }
 
     @Test func aBadFileIsReportedAndTheOthersGoOn() throws {

@@ -10,6 +10,7 @@ import QZoomCore
         name = "demo"
         description = "A demo"
         date_order = "mdy"
+        coarse_long_side = 640
 
         [match]
         folders = ["demo"]
@@ -42,6 +43,7 @@ import QZoomCore
         #expect(template.name == "demo")
         #expect(template.description == "A demo")
         #expect(template.dateOrder == .monthDayYear)
+        #expect(template.coarseLongSide == 640)
         #expect(template.match == MatchRules(folders: ["demo"], keywords: ["alpha", "beta"], minimumKeywords: 2))
         #expect(template.queries.map(\.name) == ["total", "address"])
         let total = try #require(template.query(named: "total"))
@@ -68,6 +70,8 @@ import QZoomCore
         let smallPrint = try #require(library.template(named: "generic")?.query(named: "small_print"))
         #expect(smallPrint.type == .region && smallPrint.hint?.name == "footer")
         #expect(library.templates.filter(\.match.isFallback).map(\.name) == ["generic"])
+        #expect(library.template(named: "generic")?.coarseLongSide == 768)
+        #expect(library.template(named: "receipt")?.coarseLongSide == nil)
     }
 
     /// Each bad template names the line of its problem.
@@ -80,6 +84,7 @@ import QZoomCore
         ("name = \"Bad Name\"\n[[query]]\nname = \"a\"\nquestion = \"q\"\ntype = \"text\"", 1, "invalid name"),
         ("name = \"x\"\ncolour = \"red\"\n[[query]]\nname = \"a\"\nquestion = \"q\"\ntype = \"text\"", 2, "unknown key `colour`"),
         ("name = \"x\"\ndate_order = \"DYM\"\n[[query]]\nname = \"a\"\nquestion = \"q\"\ntype = \"text\"", 2, "unknown date order"),
+        ("name = \"x\"\ncoarse_long_side = 32\n[[query]]\nname = \"a\"\nquestion = \"q\"\ntype = \"text\"", 2, "`coarse_long_side` must be between 64 and 8192"),
         ("name = \"x\"\ndescription = \"nothing to ask\"\n", 1, "the template has no [[query]]"),
         // Match rules.
         ("name = \"x\"\n[match]\nkeywords = [\"a\"]\nmin_keywords = 2\n[[query]]\nname = \"a\"\nquestion = \"q\"\ntype = \"text\"", 4, "`min_keywords`"),
