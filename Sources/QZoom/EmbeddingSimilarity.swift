@@ -54,6 +54,10 @@ public final class EmbeddingSimilarity {
         }
     }
 
-    /// Drops cached embeddings (between documents, to bound memory).
-    public func removeAll() { cache.removeAll() }
+    /// Drops cached embeddings (between pages, to bound memory), but those of `kept` (the questions,
+    /// asked again on the next page).
+    public func removeAll(keeping kept: [String] = []) {
+        let keep = Set(kept)
+        cache = cache.filter { keep.contains($0.key) }
+    }
 }

@@ -48,7 +48,7 @@ public final class Engine {
     /// `coarse` is a coarse pass of this page that was already made (it is read further as needed).
     public func process(_ source: PageSource, page: Int, template: Template, mode: EngineMode? = nil,
                         coarse: CoarsePass? = nil) throws -> PageResult {
-        defer { similarity.removeAll() }
+        defer { similarity.removeAll(keeping: template.queries.map(\.question)) }
         let mode = mode ?? configuration.mode
         if mode == .full { return try processFull(source, page: page, template: template) }
 
@@ -149,7 +149,9 @@ public final class Engine {
     /// `textArea`: where the page's text lies when not every line is read (`CoarsePass.textArea`).
     func answer(_ query: Query, lines: [TextLine], size: Size, textArea: Rect? = nil, dateOrder: DateOrder,
                 timings: inout StageTimings) throws -> Answered {
-        let similarities = try timed(&timings, .encode) { try similarity.similarities(of: query.question, to: lines.map(\.text)) }
+        // A region query is answered by where its lines are, not by what they say: nothing to embed.
+        let similarities = query.type == .region ? [Double](repeating: 0, count: lines.count)
+            : try timed(&timings, .encode) { try similarity.similarities(of: query.question, to: lines.map(\.text)) }
         let page = PageText(lines: lines, size: size, textArea: textArea)
         let answer = timed(&timings, .answer) {
             Answerer(dateOrder: dateOrder).answer(query, on: page, similarities: similarities)

@@ -33,7 +33,7 @@ extension Engine {
     public func trainingMaterial(_ source: PageSource, page: Int, template: Template, group: String,
                                  coarseBudgets: [Int], labels: [String: String]?, extractor: CellFeatureExtractor,
                                  lineLayout: LineFeatureLayout) throws -> [QueryTrainingMaterial] {
-        defer { similarity.removeAll() }
+        defer { similarity.removeAll(keeping: template.queries.map(\.question)) }
         let questions = try similarity.embeddings(template.queries.map(\.question))
         var material = template.queries.enumerated().map { index, query in
             QueryTrainingMaterial(group: group, query: query, question: questions[index], cells: nil, lines: nil, lineBoxes: [],
