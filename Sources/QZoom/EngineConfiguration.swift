@@ -26,8 +26,10 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// The budget of `full` mode: rapidocr's, from the page's own pixels (a PDF as a 300-dpi scan).
     public var fullBudget: PixelBudget = .rapidOCR
     /// The fine pass renders its region so that the text lines the coarse pass saw there are this many
-    /// pixels high (the recognizer reads lines 48 px high).
-    public var fineLineHeight = 40.0
+    /// pixels high (line boxes, a little taller than the text). The recognizer reads lines 48 px high
+    /// whatever the render; the detector finds 32-px lines as well as 40-px ones, in 0.64 of the pixels
+    /// (docs/benchmarks.md, "fine line height").
+    public var fineLineHeight = 32.0
     /// The fine pass never renders a PDF finer than this; a scan, never finer than its own pixels.
     public var maximumPDFDotsPerInch = 600.0
     /// The most pixels one fine render may have.
