@@ -28,7 +28,7 @@ public struct EngineConfiguration: Sendable, Equatable {
     /// The fine pass renders its region so that the text lines the coarse pass saw there are this many
     /// pixels high (line boxes, a little taller than the text). The recognizer reads lines 48 px high
     /// whatever the render; the detector finds 32-px lines as well as 40-px ones, in 0.64 of the pixels
-    /// (docs/benchmarks.md, "fine line height").
+    /// (docs/benchmarks.md, "32-px fine lines").
     public var fineLineHeight = 32.0
     /// The fine pass never renders a PDF finer than this; a scan, never finer than its own pixels.
     public var maximumPDFDotsPerInch = 600.0

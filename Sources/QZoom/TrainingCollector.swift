@@ -29,7 +29,8 @@ public struct QueryTrainingMaterial: Sendable {
 
 extension Engine {
     /// Runs the ladder over one page: a pass at each of `coarseBudgets` (long sides, ascending; one of
-    /// them should be the engine's own `coarseLongSide(for: template)`), every line read, every query answered at each. `labels` (query → value), when given, become the ladders' references.
+    /// them should be the template's coarse budget, `coarseLongSide(for:)`), every line read, every
+    /// query answered at each. `labels` (query → value), when given, become the ladders' references.
     public func trainingMaterial(_ source: PageSource, page: Int, template: Template, group: String,
                                  coarseBudgets: [Int], labels: [String: String]?, extractor: CellFeatureExtractor,
                                  lineLayout: LineFeatureLayout) throws -> [QueryTrainingMaterial] {

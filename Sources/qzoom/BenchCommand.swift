@@ -22,7 +22,8 @@ struct BenchCommand: ParsableCommand {
         "lines read" is the share of the coarse pass's detected lines that were recognised (1 in full \
         mode, which reads them all).
 
-        Every mode, then qzoom again at every coarse budget of --sweep (for the Pareto plot, --plot), \
+        Every mode runs at the template's coarse budget (its own coarse_long_side, else the engine's); \
+        every mode, then qzoom again at every coarse budget of --sweep (for the Pareto plot, --plot), \
         runs on a file before the next file is read, models loaded once: load from other processes \
         then falls on every run alike, and the speed ratios hold on a shared machine. The table is \
         Markdown, for docs/benchmarks.md.
