@@ -87,7 +87,8 @@ struct BenchCommand: ParsableCommand {
             }
         }
         progress.finish()
-        print(Self.table(runs, template: template, documents: documents.count, heads: processor.headsVersion ?? "none"))
+        print(Self.table(runs, template: template, coarseSide: baseSide, documents: documents.count,
+                         heads: processor.headsVersion ?? "none"))
         if let plot {
             var points: [ParetoPlot.Point] = runs.filter { $0.mode == .qzoom }.sorted { $0.side < $1.side }.map {
                 ParetoPlot.Point(series: "qzoom (coarse long side)", label: "\($0.side)", x: $0.pagesPerSecond, y: $0.meanExactMatch)
@@ -177,7 +178,7 @@ struct BenchCommand: ParsableCommand {
         }
     }
 
-    static func table(_ runs: [Run], template: Template, documents: Int, heads: String) -> String {
+    static func table(_ runs: [Run], template: Template, coarseSide: Int, documents: Int, heads: String) -> String {
         let queries = template.queries.map(\.name).filter { name in runs.contains { ($0.counted[name] ?? 0) > 0 } }
         let full = runs.first { $0.mode == .full }
         var lines = ["| run | " + queries.joined(separator: " | ") + " | mean EM | pages/s | × full | median × full | MP/page | lines read | zoom rate | failed |",
@@ -193,7 +194,7 @@ struct BenchCommand: ParsableCommand {
                          run.answers > 0 ? Double(run.zoomed) / Double(run.answers) : 0, run.failures))
         }
         lines.append("")
-        lines.append("\(documents) documents, template \(template.name), heads \(heads).")
+        lines.append("\(documents) documents, template \(template.name) (coarse pass \(coarseSide) px), heads \(heads).")
         return lines.joined(separator: "\n")
     }
 }

@@ -110,6 +110,21 @@ import Testing
         #expect(abs(longSide - 768) < 32, "coarse long side \(longSide)")  // the detector's input is rounded to 32 px
     }
 
+    /// `qzoom bench` scores each mode against a label file and runs the template at its own coarse budget.
+    @Test func benchScoresEveryModeAtTheTemplatesCoarseBudget() throws {
+        let labels = scratch.appendingPathComponent("labels")
+        try FileManager.default.createDirectory(at: labels, withIntermediateDirectories: true)
+        try Data(#"{"small_print": "SC418822"}"#.utf8).write(to: labels.appendingPathComponent("invoice.json"))
+        let run = try InfoAndRenderCommandTests.run(["bench", "--template", "generic", "--labels", labels.path,
+                                                     "--modes", "coarse,qzoom", "--sweep", "", invoice.path])
+        #expect(run.status == 0, "\(run.stderr)")
+        let rows = run.stdout.split(separator: "\n").map(String.init)
+        let qzoom = try #require(rows.first { $0.hasPrefix("| qzoom |") }, "\(run.stdout)")
+        #expect(qzoom.hasPrefix("| qzoom | 1.000 | 1.000 |"), "the fine pass reads the small print: \(qzoom)")
+        #expect(rows.contains { $0.hasPrefix("| coarse |") })
+        #expect(run.stdout.contains("1 documents, template generic (coarse pass 768 px)"), "\(run.stdout)")
+    }
+
     @Test func aBadFileIsReportedAndTheOthersGoOn() throws {
         let broken = scratch.appendingPathComponent("broken.pdf")
         try Data("%PDF-1.4 not really".utf8).write(to: broken)
