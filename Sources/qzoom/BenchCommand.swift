@@ -161,10 +161,10 @@ struct BenchCommand: ParsableCommand {
         run.megapixels += pages.map(\.megapixels).reduce(0, +)
         run.linesDetected += pages.compactMap(\.linesDetected).reduce(0, +)
         run.linesRead += pages.compactMap(\.linesRead).reduce(0, +)
+        let answers = pages.flatMap(\.answers)
         for query in template.queries {
             guard let expected = document.labels[query.name], !expected.isEmpty else { continue }
-            let answers = pages.flatMap(\.answers).filter { $0.query == query.name }
-            let best = answers.max { $0.confidence < $1.confidence }
+            let best = answers.filter { $0.query == query.name }.max { $0.confidence < $1.confidence }
             run.counted[query.name, default: 0] += 1
             let right = query.type == .region ? ExactMatch.regionHolds(best?.value, expected)
                 : ExactMatch.matches(best?.value, expected, type: query.type, dateOrder: template.dateOrder)
@@ -172,10 +172,8 @@ struct BenchCommand: ParsableCommand {
                 run.right[query.name, default: 0] += 1
             }
         }
-        for answer in pages.flatMap(\.answers) {
-            run.answers += 1
-            if answer.route == .zoom { run.zoomed += 1 }
-        }
+        run.answers += answers.count
+        run.zoomed += answers.filter { $0.route == .zoom }.count
     }
 
     static func table(_ runs: [Run], template: Template, coarseSide: Int, documents: Int, heads: String) -> String {
