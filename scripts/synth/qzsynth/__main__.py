@@ -1,4 +1,4 @@
-"""make-synthetic: seeded synthetic invoices and forms with JSON ground truth (docs/synthetic.md)."""
+"""make-synthetic: seeded synthetic invoices, forms and receipts with JSON ground truth (docs/synthetic.md)."""
 import argparse
 import json
 import multiprocessing
@@ -9,8 +9,8 @@ from pathlib import Path
 
 from . import check, document, fonts, legibility, preview, scan
 
-KINDS = ("invoice", "form")
-KIND_WEIGHTS = {"invoice": 2, "form": 1}
+KINDS = ("invoice", "form", "receipt")
+KIND_WEIGHTS = {"invoice": 2, "form": 1, "receipt": 2}
 
 
 def plan(seed, index, kinds, scans, scan_share):
@@ -104,14 +104,15 @@ def _sizes(value):
 def arguments(argv):
     p = argparse.ArgumentParser(
         prog="make-synthetic",
-        description="Seeded synthetic invoices and forms, as born-digital PDFs and degraded scans, each with "
+        description="Seeded synthetic invoices, forms and till receipts, as born-digital PDFs and degraded scans, each with "
                     "NAME.json ground truth (field values as printed and normalised, boxes in page "
                     "coordinates). The same options give the same bytes. See docs/synthetic.md.")
     p.add_argument("--out", type=Path, help="folder to write into (created; earlier output it made is replaced)")
     p.add_argument("--count", type=int, default=50, help="number of documents (default 50)")
     p.add_argument("--seed", type=int, default=1, help="random seed (default 1)")
     p.add_argument("--kinds", default="invoice,form", type=lambda v: _list(v, KINDS, "kind"),
-                   help="document kinds, comma-separated: invoice, form (default both; invoices are 2/3)")
+                   help="document kinds, comma-separated: invoice, form, receipt (default invoice,form; "
+                        "weights invoice 2, form 1, receipt 2)")
     p.add_argument("--scans", default="png,jpeg,tiff,fax", type=lambda v: _list(v, tuple(scan.FORMATS), "scan format"),
                    help="scan formats to draw from, comma-separated: png, jpeg, tiff (gray, LZW or deflate, "
                         "multi-page), fax (bilevel G4, 200x100 or 200x200 dpi); 'none' for PDFs only "

@@ -27,7 +27,8 @@ from .canvas import Surface
 CASES = [("invoice", "pdf", "classic"), ("invoice", "pdf", "banner"), ("invoice", "pdf", "letter"),
          ("form", "pdf", None), ("invoice", "png", "classic"), ("invoice", "jpeg", "banner"),
          ("invoice", "tiff", "letter"), ("invoice", "fax", "classic"), ("form", "jpeg", None),
-         ("form", "fax", None), ("invoice", "fax", "banner"), ("form", "tiff", None)]
+         ("form", "fax", None), ("invoice", "fax", "banner"), ("form", "tiff", None), ("receipt", "pdf", None),
+         ("receipt", "jpeg", None), ("receipt", "png", None), ("receipt", "pdf", None)]
 SEED = 20240305
 TOLERANCE_PT = 1.0
 
@@ -56,6 +57,7 @@ CURRENCY_TOKENS = {"$": {"USD", "CAD", "AUD"}, "€": {"EUR"}, "£": {"GBP"}, "�
 def date_readings(text):
     """Every calendar date a reader could take `text` for (dotted dates are day-first everywhere)."""
     def valid(y, m, d):
+        y = int(y) + 2000 if len(str(y)) == 2 else y            # receipts print two-digit years
         try:
             return {dt.date(int(y), int(m), int(d)).isoformat()}
         except ValueError:
@@ -66,7 +68,7 @@ def date_readings(text):
         if len(a) == 4:
             return valid(a, b, c)
         return valid(c, b, a) | (set() if sep == "." else valid(c, a, b))
-    t = re.fullmatch(r"(\d{1,2})[ \-]([A-Za-z]+)[ \-](\d{4})", text) or None
+    t = re.fullmatch(r"(\d{1,2})[ \-]([A-Za-z]+)[ \-](\d{4}|\d{2})", text) or None
     if t:
         return valid(t[3], MONTHS.get(t[2][:3].lower(), 0), t[1])
     t = re.fullmatch(r"([A-Za-z]+) (\d{1,2}), (\d{4})", text)
@@ -104,8 +106,15 @@ def words_in(words, box):
         overlap_y = min(y1, by1) - max(y0, by0)
         if min(x1, bx1) - max(x0, bx0) > 0.5 and overlap_y > 0.5 * min(y1 - y0, by1 - by0):
             hits.append((x0, text, (x0, y0, x1, y1)))
-    hits.sort()
-    return " ".join(h[1] for h in hits), [h[2] for h in hits]
+    hits.sort(key=lambda h: h[2][3])                              # by baseline, then rows left to right
+    row, rows, last = 0, [], None
+    for h in hits:
+        if last is not None and h[2][3] - last > 0.5 * (h[2][3] - h[2][1]):
+            row += 1
+        rows.append((row, h[0], h[1], h[2]))
+        last = h[2][3]
+    rows.sort()
+    return " ".join(r[2] for r in rows), [r[3] for r in rows]
 
 
 def check_text(report, name, truth, pdf_path):
@@ -130,6 +139,8 @@ def check_text(report, name, truth, pdf_path):
             report.expect(inside and tight, f"{name}: {what} box", f"{box} vs words {ux0, uy0, ux1, uy1}")
         else:
             report.expect(printed in text and inside, f"{name}: {what}", f"{printed!r} vs {text!r} at {box}")
+    if "small_print" not in truth["fields"]:
+        return
     ref = truth["fields"]["small_print"]["printed"]
     elsewhere = [w for p in pages for w in p if ref in w[0]]
     report.expect(len(elsewhere) == 1, f"{name}: small-print value printed once", f"{len(elsewhere)} times")
@@ -137,7 +148,8 @@ def check_text(report, name, truth, pdf_path):
 
 # The engine's template queries (config/templates): the ground truth must use the same names.
 FIELD_NAMES = {"invoice": {"vendor", "invoice_number", "date", "due_date", "total", "currency", "small_print"},
-               "form": {"organisation", "applicant_name", "policy_number", "incident_date", "amount", "small_print"}}
+               "form": {"organisation", "applicant_name", "policy_number", "incident_date", "amount", "small_print"},
+               "receipt": {"company", "date", "address", "total"}}
 
 
 def check_values(report, name, truth):
@@ -156,6 +168,8 @@ def check_values(report, name, truth):
         codes = CURRENCY_TOKENS.get(cur["printed"], {cur["printed"]})
         report.expect(cur["normalized"] in codes and cur["unambiguous"] == (len(codes) == 1),
                       f"{name}: currency reading", f"{cur['printed']!r} → {cur['normalized']}")
+    if truth["kind"] == "receipt":
+        return
     sp = truth["fields"]["small_print"]
     report.expect(5 <= sp["size"] <= 7 and sp["printed"] in sp["line"], f"{name}: small print", str(sp["size"]))
 
@@ -169,16 +183,27 @@ def probe_pdf(point_truth):
     s = Surface(width, height)
     names = []
     for key, field in point_truth["fields"].items():
-        line = next(ln for ln in point_truth["lines"] if ln["page"] == field["page"] and field["printed"] in ln["text"]
-                    and abs(ln["box"]["y"] - field["box"]["y"]) < 0.01
-                    and ln["box"]["x"] - 0.01 <= field["box"]["x"] <= ln["box"]["x"] + ln["box"]["width"])
-        family, style = line["font"].rsplit(" ", 1)
-        ascent = fonts.extents(family, style)[0] * line["size"] / 1000
         if names:
             s.new_page()
-        s.text(field["box"]["x"], field["box"]["y"] + ascent, field["printed"], family, line["size"], style)
+        for line, text, x in field_lines(point_truth, field):
+            family, style = line["font"].rsplit(" ", 1)
+            ascent = fonts.extents(family, style)[0] * line["size"] / 1000
+            s.text(x, line["box"]["y"] + ascent, text, family, line["size"], style)
         names.append((key, line["size"]))
     return s.pdf(), names
+
+
+def field_lines(truth, field):
+    """(line, text, x) of what a field printed: part of one line, or whole lines (a receipt's address)."""
+    b = field["box"]
+    for ln in truth["lines"]:
+        if (ln["page"] == field["page"] and field["printed"] in ln["text"] and abs(ln["box"]["y"] - b["y"]) < 0.01
+                and ln["box"]["x"] - 0.01 <= b["x"] <= ln["box"]["x"] + ln["box"]["width"]):
+            return [(ln, field["printed"], b["x"])]
+    inside = [ln for ln in truth["lines"] if ln["page"] == field["page"] and ln["box"]["y"] >= b["y"] - 0.01
+              and ln["box"]["y"] + ln["box"]["height"] <= b["y"] + b["height"] + 0.01
+              and ln["box"]["x"] >= b["x"] - 0.01 and ln["box"]["x"] + ln["box"]["width"] <= b["x"] + b["width"] + 0.01]
+    return [(ln, ln["text"], ln["box"]["x"]) for ln in inside]
 
 
 def check_ink(report, name, truth, point_truth):

@@ -1,8 +1,8 @@
 """One synthetic document: its content, its drawing as a PDF, and its ground truth in PDF points."""
 import random
 
-from . import form, invoice, layouts, parts, values
-from .canvas import Surface
+from . import form, invoice, layouts, parts, receipt, till, values
+from .canvas import Surface, box
 from .locales import PAPER
 
 SCHEMA = "qzoom-synthetic/1"
@@ -60,6 +60,38 @@ def _form_fields(f, spans):
     }
 
 
+def joined(spans):
+    """A field printed over several lines: the lines joined by spaces, and the box around them all."""
+    x0, y0 = min(sp.box["x"] for sp in spans), min(sp.box["y"] for sp in spans)
+    x1 = max(sp.box["x"] + sp.box["width"] for sp in spans)
+    y1 = max(sp.box["y"] + sp.box["height"] for sp in spans)
+    text = " ".join(sp.text for sp in spans)
+    return {"printed": text, "normalized": text, "page": spans[0].page, "box": box(x0, y0, x1, y1)}
+
+
+def _receipt_fields(r, spans):
+    printed_total = receipt.money(r, r["total"])
+    return {
+        "company": joined(spans["company"]), "address": joined(spans["address"]),
+        "date": {**receipt.date_truth(r["date"], r["date_fmt"], r["date_text"]),
+                 **located(spans["date"][0], spans["date"][1])},
+        "total": {"printed": printed_total, "normalized": f"{r['total']:.2f}", "currency": r["country"].currency,
+                  **located(spans["total"], printed_total)},
+    }
+
+
+def _draw_receipt(seed, index):
+    """A receipt on paper as long as it needs: drawn once to measure, then on a page of that length."""
+    rng = random.Random(f"qzsynth/{seed}/{index}")
+    r, st = receipt.content(rng), till.style(rng)
+    _, length = till.draw(Surface(*till.page_size(st, 10000)), r, st)
+    s = Surface(*till.page_size(st, length))
+    spans, _ = till.draw(s, r, st)
+    if s.collides():
+        raise AssertionError(f"receipt {index}: two rows overprint")
+    return s, r, st, spans
+
+
 def _terms_page(s, ctx, rng):
     s.new_page()
     m, body, size = 56, ctx["body"], ctx["size"]
@@ -89,6 +121,8 @@ MIN_SMALL_SIZE = {"fax": 6.5}
 def build(seed, index, kind, fmt, small_sizes=SMALL_SIZES, layout=None):
     """The PDF bytes and ground truth (in points) of document `index` under `seed`; `layout` forces an
     invoice layout (the self-check uses it to cover all of them)."""
+    if kind == "receipt":
+        return _build_receipt(seed, index, fmt)
     rng = random.Random(f"qzsynth/{seed}/{index}")
     ctx = invoice.content(rng) if kind == "invoice" else form.content(rng)
     if fmt in ("png", "jpeg"):
@@ -118,5 +152,17 @@ def build(seed, index, kind, fmt, small_sizes=SMALL_SIZES, layout=None):
         "fonts": {"body": ctx["body"], "heading": ctx.get("heading", ctx["body"]), "typed": ctx.get("typed"),
                   "small_print": small["font"]},
         "fields": fields, "small_print": small_lines, "lines": s.lines, "scan": None,
+    }
+    return s.pdf(), truth
+
+
+def _build_receipt(seed, index, fmt):
+    s, r, st, spans = _draw_receipt(seed, index)
+    truth = {
+        "schema": SCHEMA, "kind": "receipt", "template": "receipt", "layout": f"{round(st['paper'] * 25.4 / 72)}mm",
+        "seed": seed, "index": index, "locale": r["country"].code, "format": fmt, "unit": "point",
+        "pages": [{"page": 1, "width": round(s.width, 3), "height": round(s.height, 3), "units_per_inch": [72, 72]}],
+        "fonts": {"body": st["family"]}, "fields": _receipt_fields(r, spans), "small_print": [], "lines": s.lines,
+        "scan": None,
     }
     return s.pdf(), truth
