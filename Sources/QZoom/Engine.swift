@@ -169,12 +169,13 @@ public final class Engine {
 
     /// Reads the coarse lines in rounds of `readBatch` until no query is open (or every line is read);
     /// the open queries take turns, each taking its most relevant unread line (`ReadingPriority`). A
-    /// query closes when its answer has `stopConfidence`, or when it has an answer and no unread line
-    /// is relevant to it any more (`ReadingPriority.isExhausted`); a block answer (an address) stays open
-    /// while a line that could continue it is unread. Relevance is the reading head's prior (`priors`,
-    /// per query and detected line) or, without it, the query's position hint and a trained RoI head's
-    /// map over the cells a line covers; plus, in both cases, the answerer's layout rules (lines in the
-    /// row of, or just below, a read key line, and lines continuing a block answer come next).
+    /// query closes when its answer has its `stopConfidence` (the query's own, else the engine's), or
+    /// when it has an answer and no unread line is relevant to it any more (`ReadingPriority.isExhausted`);
+    /// a block answer (an address) stays open while a line that could continue it is unread. Relevance
+    /// is the reading head's prior (`priors`, per query and detected line) or, without it, the query's
+    /// position hint and a trained RoI head's map over the cells a line covers; plus, in both cases, the
+    /// answerer's layout rules (lines in the row of, or just below, a read key line, and lines
+    /// continuing a block answer come next).
     /// A `region` query reads the lines of its hint region, all of them (`ReadingPriority.regionLines`);
     /// the queries in `skipping` read nothing (`refinesUnread`).
     func readRelevantLines(_ pass: inout CoarsePass, template: Template, questions: [[Float]], cells: PageCellFeatures?,
@@ -199,7 +200,8 @@ public final class Engine {
             var open = template.queries.indices.filter { index in
                 if configuration.earlyStop && skipping.contains(index) { return false }
                 if let region = regions[index] { return !configuration.earlyStop || !region.isDisjoint(with: unread) }
-                return !configuration.earlyStop || answers[index].answer.confidence < configuration.stopConfidence
+                let stop = template.queries[index].thresholds.stopConfidence ?? configuration.stopConfidence
+                return !configuration.earlyStop || answers[index].answer.confidence < stop
                     || blocks[index]?.isContinued(by: pass.boxes, unread: pass.unread) == true
             }
             let relevance = try timed(&timings, .roi) {

@@ -123,10 +123,13 @@ public struct QueryThresholds: Sendable, Equatable {
     public var gate: Double?
     /// τ_roi: the relevance above which a cell belongs to the region of interest.
     public var roi: Double?
+    /// The answer confidence at which the query stops reading coarse lines (`Engine.readRelevantLines`).
+    public var stopConfidence: Double?
 
-    public init(gate: Double? = nil, roi: Double? = nil) {
+    public init(gate: Double? = nil, roi: Double? = nil, stopConfidence: Double? = nil) {
         self.gate = gate
         self.roi = roi
+        self.stopConfidence = stopConfidence
     }
 }
 

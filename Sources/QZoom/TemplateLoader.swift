@@ -103,7 +103,7 @@ public enum TemplateLoader {
 
     private static func readQuery(_ table: TableReader) throws(TemplateError) -> Query {
         try table.rejectUnknownKeys(["name", "question", "type", "keys", "cues", "exclude", "stop", "hint", "lines",
-                                     "block", "drop_ids", "report", "gate", "roi"])
+                                     "block", "drop_ids", "report", "gate", "roi", "stop_confidence"])
         let name = try table.requiredString("name")
         try table.check(isValidName(name), key: "name", .invalidName(name))
         let question = try table.requiredString("question")
@@ -136,7 +136,8 @@ public enum TemplateLoader {
                      cues: try table.strings("cues"), exclude: try table.strings("exclude"),
                      stop: try table.strings("stop"), hint: hint,
                      maxLines: lines, isBlock: isBlock, reportsCurrency: report == "currency", dropsIdentifiers: dropsIdentifiers,
-                     thresholds: QueryThresholds(gate: try table.fraction("gate"), roi: try table.fraction("roi")))
+                     thresholds: QueryThresholds(gate: try table.fraction("gate"), roi: try table.fraction("roi"),
+                                                 stopConfidence: try table.fraction("stop_confidence")))
     }
 
     /// `hint = "bottom"` or `hint = [x0, y0, x1, y1]` as fractions of the page.

@@ -110,6 +110,24 @@ import Testing
         #expect(abs(longSide - 768) < 32, "coarse long side \(longSide)")  // the detector's input is rounded to 32 px
     }
 
+    /// A query's own `stop_confidence` governs when it stops reading coarse lines: at 0 it is closed
+    /// before its first line, at 1 it reads on while a relevant line is unread.
+    @Test func aQuerysStopConfidenceEndsItsReading() throws {
+        func linesRead(stop: Double) throws -> Int {
+            let templates = scratch.appendingPathComponent("templates-\(stop)")
+            try FileManager.default.createDirectory(at: templates, withIntermediateDirectories: true)
+            let toml = "name = \"totals\"\n[[query]]\nname = \"total\"\nquestion = \"What is the total?\"\n"
+                + "type = \"amount\"\nkeys = [\"total\"]\nstop_confidence = \(stop)\n"
+            try Data(toml.utf8).write(to: templates.appendingPathComponent("totals.toml"))
+            let run = try process([invoice.path, "--template", "totals", "--mode", "coarse", "--templates", templates.path])
+            #expect(run.status == 0, "\(run.stderr)")
+            let pages = (run.json["documents"] as? [[String: Any]])?.first?["pages"] as? [[String: Any]] ?? []
+            return try #require(pages.first?["lines_read"] as? Int, "\(run.json)")
+        }
+        #expect(try linesRead(stop: 0) == 0)
+        #expect(try linesRead(stop: 1) > 0)
+    }
+
     /// `qzoom bench` scores each mode against a label file and runs the template at its own coarse budget.
     @Test func benchScoresEveryModeAtTheTemplatesCoarseBudget() throws {
         let labels = scratch.appendingPathComponent("labels")

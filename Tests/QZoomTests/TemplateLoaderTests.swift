@@ -27,6 +27,7 @@ import QZoomCore
         hint = "bottom"
         gate = 0.05
         roi = 0.2
+        stop_confidence = 0.7
 
         [[query]]
         name = "address"
@@ -52,7 +53,7 @@ import QZoomCore
         #expect(total.exclude == ["subtotal"])
         #expect(total.stop == ["tax summary"])
         #expect(total.hint?.name == "bottom")
-        #expect(total.thresholds == QueryThresholds(gate: 0.05, roi: 0.2))
+        #expect(total.thresholds == QueryThresholds(gate: 0.05, roi: 0.2, stopConfidence: 0.7))
         let address = try #require(template.query(named: "address"))
         #expect(address.hint?.region == Rect(minX: 0, minY: 0, maxX: 0.5, maxY: 0.25))
         #expect(address.hint?.name == nil)
