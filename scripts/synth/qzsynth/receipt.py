@@ -170,9 +170,8 @@ def content(rng):
     tax = ((subtotal - discount + service) * rate / 100).quantize(Decimal("0.01"), ROUND_HALF_UP)
     exact = subtotal - discount + service + tax
     total = (exact / country.coin).quantize(Decimal(1), ROUND_HALF_UP) * country.coin
+    # Cash: a note at least the total, or the exact amount (a card).
     paid = max(total, Decimal(rng.choice((10, 20, 50, 50, 100, 100, 200)))) if rng.random() < 0.7 else total
-    while paid < total:
-        paid += 50
     date, date_fmt, date_text = printed_date(rng, country)
     return {
         "kind": "receipt", "country": country, "goods": kind, "company": company(rng, country),
