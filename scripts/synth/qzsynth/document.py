@@ -73,8 +73,7 @@ def _receipt_fields(r, spans):
     printed_total = receipt.money(r, r["total"])
     return {
         "company": joined(spans["company"]), "address": joined(spans["address"]),
-        "date": {**receipt.date_truth(r["date"], r["date_fmt"], r["date_text"]),
-                 **located(spans["date"][0], spans["date"][1])},
+        "date": {**values.date_truth(r["date"], r["date_fmt"]), **located(spans["date"], r["date_text"])},
         "total": {"printed": printed_total, "normalized": f"{r['total']:.2f}", "currency": r["country"].currency,
                   **located(spans["total"], printed_total)},
     }

@@ -89,13 +89,6 @@ FOOTERS = ("THANK YOU", "THANK YOU. PLEASE COME AGAIN", "THANK YOU FOR SHOPPING 
            "GOODS SOLD ARE NOT RETURNABLE", "GOODS SOLD ARE NOT RETURNABLE OR EXCHANGEABLE",
            "PLEASE KEEP THIS RECEIPT FOR EXCHANGE", "HAVE A NICE DAY", "THIS IS A COMPUTER GENERATED RECEIPT",
            "EXCHANGE WITHIN 7 DAYS WITH RECEIPT")
-DATE_FORMATS = {
-    "dmy_slash_yy": lambda d: d.strftime("%d/%m/%y"),
-    "dmy_dash_yy": lambda d: d.strftime("%d-%m-%y"),
-    "d_mon_yy": lambda d: f"{d.day:02d} {values.MONTHS[d.month - 1][:3].upper()} {d:%y}",
-}
-
-
 def _fill(rng, pattern):
     while "{w}" in pattern:
         pattern = pattern.replace("{w}", rng.choice(WORDS), 1)
@@ -106,18 +99,8 @@ def _fill(rng, pattern):
 
 
 def printed_date(rng, country):
-    date = dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(9 * 365))
-    fmt = rng.choice(country.date_formats)
-    text = DATE_FORMATS[fmt](date) if fmt in DATE_FORMATS else values.DATE_FORMATS[fmt](date)
-    return date, fmt, text
-
-
-def date_truth(date, fmt, text):
-    """A numeric date with a slash or dash and both day and month ≤ 12 also reads month-first (these
-    countries print day first, and the receipt template says so)."""
-    swappable = fmt in ("dmy_slash", "dmy_dash", "dmy_slash_yy", "dmy_dash_yy")
-    return {"printed": text, "normalized": date.isoformat(), "format": fmt,
-            "unambiguous": not swappable or date.day > 12 or date.day == date.month}
+    """A date in 2016–2024 and one of the country's formats for it (values.DATE_FORMATS)."""
+    return dt.date(2016, 1, 1) + dt.timedelta(days=rng.randrange(9 * 365)), rng.choice(country.date_formats)
 
 
 def company(rng, country):
@@ -172,14 +155,14 @@ def content(rng):
     total = (exact / country.coin).quantize(Decimal(1), ROUND_HALF_UP) * country.coin
     # Cash: a note at least the total, or the exact amount (a card).
     paid = max(total, Decimal(rng.choice((10, 20, 50, 50, 100, 100, 200)))) if rng.random() < 0.7 else total
-    date, date_fmt, date_text = printed_date(rng, country)
+    date, date_fmt = printed_date(rng, country)
     return {
-        "kind": "receipt", "country": country, "goods": kind, "company": company(rng, country),
+        "kind": "receipt", "country": country, "company": company(rng, country),
         "registration": [_fill(rng, p) for p in rng.sample(country.registration, rng.choice((0, 1, 1, 2)))],
         "address": address(rng, country), "phone": _fill(rng, country.phone),
         "title": rng.choice(TITLES), "number": _fill(rng, rng.choice(("CS#######", "INV######", "#########",
                                                                      "R#-######", "OR########", "T##-#####"))),
-        "date": date, "date_fmt": date_fmt, "date_text": date_text,
+        "date": date, "date_fmt": date_fmt, "date_text": values.DATE_FORMATS[date_fmt](date),
         "time": f"{rng.randrange(7, 23):02d}:{rng.randrange(60):02d}" + (f":{rng.randrange(60):02d}" if rng.random() < 0.4 else ""),
         "cashier": rng.choice(("ADMIN", "CASHIER 1", "SITI", "AHMAD", "MEI LING", "RAJ", "JOHN", "01", "POS2")),
         "items": items, "subtotal": subtotal, "discount": discount, "service": service,

@@ -102,14 +102,14 @@ def _date_row(p, r, st):
     d, t = r["date_text"], r["time"]
     key, kind = st["date_key"], st["date_style"]
     if kind == "key_time":
-        return p.row(f"{key}: {d}", f"TIME: {t}")[0], d
+        return p.row(f"{key}: {d}", f"TIME: {t}")[0]
     if kind == "key":
-        return p.text(f"{key} : {d}")[-1], d
+        return p.text(f"{key} : {d}")[-1]
     if kind == "bare_time":
-        return p.text(f"{d} {t}")[-1], d
+        return p.text(f"{d} {t}")[-1]
     if kind == "pair":
-        return p.row(d, t)[0], d
-    return p.text(d, align=st["header"])[-1], d
+        return p.row(d, t)[0]
+    return p.text(d, align=st["header"])[-1]
 
 
 def draw(s, r, st):

@@ -23,9 +23,13 @@ DATE_FORMATS = {
     "d_mon_y_dash": lambda d: f"{d.day:02d}-{MONTHS[d.month - 1][:3]}-{d.year}",
     "mon_d_y": lambda d: f"{MONTHS[d.month - 1][:3]} {d.day}, {d.year}",
     "month_d_y": lambda d: f"{MONTHS[d.month - 1]} {d.day}, {d.year}",
+    # Two-digit years, as tills print them (receipts).
+    "dmy_slash_yy": lambda d: d.strftime("%d/%m/%y"),
+    "dmy_dash_yy": lambda d: d.strftime("%d-%m-%y"),
+    "d_mon_yy": lambda d: f"{d.day:02d} {MONTHS[d.month - 1][:3].upper()} {d:%y}",
 }
 # Day-first or month-first numeric formats: a reader who does not know the convention sees two dates.
-SWAPPABLE_FORMATS = {"dmy_slash", "mdy_slash", "dmy_dash"}
+SWAPPABLE_FORMATS = {"dmy_slash", "mdy_slash", "dmy_dash", "dmy_slash_yy", "dmy_dash_yy"}
 
 
 def is_unambiguous(fmt, date):
